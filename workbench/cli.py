@@ -1,0 +1,106 @@
+"""The command line: `workbench [OPTIONS] COMMAND ...`. No SQL and no torch here.
+
+Every command goes through `Workbench` (service.py), the same object the TUI uses. Errors the
+user can act on are one line on stderr and exit status 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.settings import DEFAULT_MODEL, load_workspace
+
+_SETTING_FLAGS = (
+    ("--model", "model", "model id or directory (default: %s)" % DEFAULT_MODEL, str),
+    ("--backend", "backend", "translation backend (transformers)", str),
+    ("--beam-size", "beam_size", "beam size (default: the model's own generation config)", int),
+    ("--batch-tokens", "batch_tokens", "padded source tokens per batch (default: 4096)", int),
+    ("--reviewer", "reviewer", "reviewer name for history rows (default: $USER)", str),
+    ("--models-dir", "models_dir", "local model store (default: models/)", str),
+)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options accepted both before and after the command; SUPPRESS keeps one from erasing the other."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--workspace", "-w", default=argparse.SUPPRESS, help="workspace directory")
+    for flag, dest, help_text, kind in _SETTING_FLAGS:
+        parent.add_argument(flag, dest=dest, type=kind, default=argparse.SUPPRESS, help=help_text)
+    parent.add_argument(
+        "--offline", action="store_const", const=True, default=argparse.SUPPRESS, help="never download"
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="workbench", description="Translate, align and review foreign-language news.", parents=[common]
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    tui = commands.add_parser("tui", parents=[common], help="open the workbench (the default command)")
+    tui.add_argument("paths", nargs="*", type=Path, help="files or folders to import first")
+
+    imp = commands.add_parser("import", parents=[common], help="import articles (.txt, .md, .html)")
+    imp.add_argument("paths", nargs="+", type=Path)
+
+    tr = commands.add_parser("translate", parents=[common], help="import and machine-translate")
+    tr.add_argument("targets", nargs="*", help="files, folders or article ids (default: every article)")
+    tr.add_argument("--print", dest="print_result", action="store_true", help="print the articles after")
+
+    commands.add_parser("articles", parents=[common], help="list the articles in the workspace")
+
+    show = commands.add_parser("show", parents=[common], help="print an article, source and translation")
+    show.add_argument("article", help="article id or imported path")
+
+    models = commands.add_parser("models", parents=[common], help="local models")
+    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    model_commands.add_parser("list", parents=[common], help="models in the local store")
+    pull = model_commands.add_parser("pull", parents=[common], help="download a model into models/")
+    pull.add_argument("name", nargs="?", help=f"model id (default: the configured model, {DEFAULT_MODEL})")
+    model_commands.add_parser("path", parents=[common], help="resolve the configured model; print its directory")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except WorkbenchError as error:
+        print(f"workbench: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workbench import commands
+
+    flags = {dest: getattr(args, dest) for _, dest, _, _ in _SETTING_FLAGS if hasattr(args, dest)}
+    if hasattr(args, "offline"):
+        flags["offline"] = True
+    workspace = load_workspace(getattr(args, "workspace", None), flags)
+    command = args.command or "tui"
+    if command == "models":
+        return commands.models(workspace, args.models_command, getattr(args, "name", None))
+    handler = {
+        "tui": commands.tui,
+        "import": commands.import_paths,
+        "translate": commands.translate,
+        "articles": commands.list_articles,
+        "show": commands.show,
+    }[command]
+    return handler(workspace, args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

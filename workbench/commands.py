@@ -1,0 +1,150 @@
+"""What each CLI command does and prints; cli.py only parses arguments and maps errors.
+
+The service (and through it torch) is imported by the handlers that need it, so `--help` and
+`models list` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+from workbench.settings import Workspace
+
+
+def _open(workspace: Workspace):  # -> Workbench; imported late to keep start-up light
+    from workbench.service import Workbench
+
+    return Workbench(workspace)
+
+
+def import_paths(workspace: Workspace, args: argparse.Namespace) -> int:
+    with _open(workspace) as bench:
+        results = bench.import_paths(args.paths)
+    return _report_imports(results)
+
+
+def _report_imports(results: list) -> int:
+    """Print one line per file; exit status 1 when any file failed."""
+    for result in results:
+        if result.error:
+            print(f"error: {result.path}: {result.error}", file=sys.stderr)
+            continue
+        for warning in result.warnings:
+            print(f"warning: {result.path}: {warning}", file=sys.stderr)
+        print(f"{result.outcome.value:9s} #{result.article_id}  {result.path}")
+    failed = sum(1 for r in results if r.error)
+    if not results:
+        print("no .txt, .md or .html files found", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+def translate(workspace: Workspace, args: argparse.Namespace) -> int:
+    with _open(workspace) as bench:
+        ids, status = _article_ids(bench, args.targets)
+        report = bench.translate_articles(ids, on_progress=_progress_printer())
+        print(report.line())
+        if args.print_result:
+            for article_id in ids:
+                _print_article(bench, article_id)
+    return status
+
+
+def _article_ids(bench, targets: list[str]) -> tuple[list[int], int]:
+    """Article ids for the given targets: ids as they are, paths imported first."""
+    if not targets:
+        return [a.id for a in bench.articles()], 0
+    ids: list[int] = []
+    paths = []
+    for target in targets:
+        if target.isdigit() and not Path(target).exists():
+            ids.append(bench.find_article(target))
+        else:
+            paths.append(Path(target))
+    status = 0
+    if paths:
+        results = bench.import_paths(paths)
+        status = _report_imports(results)
+        ids.extend(r.article_id for r in results if r.article_id is not None)
+    return list(dict.fromkeys(ids)), status
+
+
+def _progress_printer():
+    """A one-line progress display on a terminal; silence when output is piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r  {done}/{total} segments", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return show
+
+
+def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:
+    with _open(workspace) as bench:
+        articles = bench.articles()
+    if not articles:
+        print(f"no articles in {workspace.path}; add some with: workbench import PATH")
+        return 0
+    print(f"{'id':>3}  {'lang':4}  {'segs':>4}  {'mt':>4}  {'rev':>4}  title")
+    for a in articles:
+        translated = 100 * a.translated // a.segments if a.segments else 0
+        reviewed = 100 * a.reviewed // a.segments if a.segments else 0
+        print(f"{a.id:>3}  {a.language:4}  {a.segments:>4}  {translated:>3}%  {reviewed:>3}%  {a.title}")
+    return 0
+
+
+def show(workspace: Workspace, args: argparse.Namespace) -> int:
+    with _open(workspace) as bench:
+        _print_article(bench, bench.find_article(args.article))
+    return 0
+
+
+def _print_article(bench, article_id: int) -> None:
+    """Source and translation, segment by segment; boilerplate shown with its reason."""
+    info = bench.article(article_id)
+    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
+    print(f"\n# {info.title}  [{info.language}, {info.outlet or 'outlet unknown'}, #{info.id}]")
+    block = None
+    for segment in bench.segments(article_id):
+        if segment.block_position != block:
+            block = segment.block_position
+            print()
+        if segment.kind.value == "boilerplate":
+            print(textwrap.shorten(f"  · [{segment.reason}] {segment.source}", width))
+            continue
+        source_mark = f"  {segment.language:3s} "
+        print(textwrap.fill(segment.source, width, initial_indent=source_mark, subsequent_indent="      "))
+        target = segment.target or "(not translated)"
+        mark = {"edited": "  ed  ", "approved": "  ok  "}.get(segment.status.value, "   →  ")
+        print(textwrap.fill(target, width, initial_indent=mark, subsequent_indent="      "))
+
+
+def models(workspace: Workspace, action: str, name: str | None) -> int:
+    from workbench.engines import model_files
+
+    settings = workspace.settings
+    if action == "list":
+        found = model_files.list_models(workspace.models_dir)
+        print(f"default model: {settings.model}   store: {workspace.models_dir}")
+        if not found:
+            print(f"no models in {workspace.models_dir}; fetch one with: workbench models pull")
+        for model in found:
+            print(f"  {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
+        return 0
+    if action == "pull":
+        path = model_files.pull_model(name or settings.model, workspace.models_dir)
+        print(f"pulled {name or settings.model} into {path}")
+        return 0
+    print(model_files.resolve_model(settings.model, workspace.models_dir, settings.offline))
+    return 0
+
+
+def tui(workspace: Workspace, args: argparse.Namespace) -> int:
+    from workbench.tui.app import run_app
+
+    return run_app(workspace, list(args.paths))

@@ -1,0 +1,166 @@
+"""Finding, fetching, listing and fingerprinting model directories, without importing torch.
+
+Resolution order: a local path -> `models/<name>` -> the Hugging Face cache -> a download
+(unless offline) -> a one-line error naming the model and the command that fetches it.
+Only safetensors weights are accepted: pickle checkpoints can run code when loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+
+WEIGHT_PATTERNS = ("*.safetensors",)
+PICKLE_PATTERNS = ("*.bin", "*.pt", "*.pth", "*.ckpt", "*.pkl")
+# Everything a Marian or seq2seq model directory needs, and nothing executable or pickled.
+PULL_PATTERNS = [
+    "*.json",
+    "*.safetensors",
+    "*.spm",
+    "*.model",
+    "vocab*",
+    "*.txt",
+]
+_OPUS_PAIR = re.compile(r"opus-mt-([a-z]{2,3})-([a-z]{2,3})\b")
+
+
+class ModelError(WorkbenchError, RuntimeError):
+    """A model cannot be found or used; the message is one line and says what to do."""
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    name: str
+    path: Path
+    size_bytes: int
+
+
+def fetch_hint(name: str) -> str:
+    return f"workbench models pull {name}"
+
+
+def resolve_model(name: str, models_dir: Path, offline: bool = False) -> Path:
+    """Directory of model `name`, downloading it when allowed and needed."""
+    as_path = Path(name).expanduser()
+    if as_path.is_dir():
+        return check_model_dir(as_path)
+    if _looks_like_path(name):
+        raise ModelError(f"model directory {name} does not exist")
+    local = models_dir / name
+    if (local / "config.json").is_file():
+        return check_model_dir(local)
+    cached = _from_hf_cache(name)
+    if cached is not None:
+        return check_model_dir(cached)
+    if offline:
+        raise ModelError(f"model '{name}' is not available offline; fetch it with: {fetch_hint(name)}")
+    try:
+        return pull_model(name, models_dir)
+    except ModelError as error:
+        raise ModelError(f"model '{name}' is not available ({error}); fetch it with: {fetch_hint(name)}") from None
+
+
+def check_model_dir(path: Path) -> Path:
+    if not (path / "config.json").is_file():
+        raise ModelError(f"{path}: not a model directory (no config.json)")
+    if not any(path.glob(pattern) for pattern in WEIGHT_PATTERNS):
+        pickled = any(path.glob(pattern) for pattern in PICKLE_PATTERNS)
+        what = "only pickle weights, which are refused" if pickled else "no weights"
+        raise ModelError(f"{path}: {what}; the workbench loads safetensors only")
+    return path
+
+
+def pull_model(name: str, models_dir: Path) -> Path:
+    """Download `name` from the Hugging Face hub into `models_dir/name` (with a progress bar)."""
+    try:
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    except ImportError as error:  # pragma: no cover - a dependency of transformers
+        raise ModelError("huggingface_hub is not installed") from error
+    target = models_dir / name
+    try:
+        snapshot_download(repo_id=name, local_dir=target, allow_patterns=PULL_PATTERNS)
+    except (HfHubHTTPError, LocalEntryNotFoundError, OSError, ValueError) as error:
+        raise ModelError(f"download failed: {_first_line(error)}") from None
+    return check_model_dir(target)
+
+
+def _from_hf_cache(name: str) -> Path | None:
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return Path(snapshot_download(repo_id=name, local_files_only=True, allow_patterns=PULL_PATTERNS))
+    except Exception:  # noqa: BLE001 - any failure means "not in the cache"
+        return None
+
+
+def list_models(models_dir: Path) -> list[LocalModel]:
+    """Model directories under `models_dir` (any depth), with their sizes on disk."""
+    if not models_dir.is_dir():
+        return []
+    found = []
+    for config in sorted(models_dir.rglob("config.json")):
+        directory = config.parent
+        size = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
+        found.append(LocalModel(str(directory.relative_to(models_dir)), directory, size))
+    return found
+
+
+def model_languages(path: Path, name: str) -> tuple[str | None, str | None]:
+    """(source, target) language codes from the tokenizer config or an opus-mt name."""
+    tokenizer_config = path / "tokenizer_config.json"
+    if tokenizer_config.is_file():
+        data = json.loads(tokenizer_config.read_text(encoding="utf-8"))
+        if data.get("source_lang") and data.get("target_lang"):
+            return data["source_lang"], data["target_lang"]
+    if match := _OPUS_PAIR.search(name) or _OPUS_PAIR.search(path.name):
+        return match.group(1), match.group(2)
+    return None, None
+
+
+def num_beams(path: Path) -> int:
+    """The beam size the model's own generation config asks for (1 when it says nothing)."""
+    config = path / "generation_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text(encoding="utf-8")).get("num_beams") or 1)
+    return 1
+
+
+def _model_files(path: Path) -> list[Path]:
+    return sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+
+
+def stat_signature(path: Path) -> str:
+    """Cheap fingerprint (names, sizes, mtimes) used to memoise the content hash."""
+    digest = hashlib.sha256()
+    for file in _model_files(path):
+        stat = file.stat()
+        digest.update(f"{file.relative_to(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 over every file's name and bytes: a changed model never serves stale output."""
+    digest = hashlib.sha256()
+    for file in _model_files(path):
+        digest.update(f"{file.relative_to(path)}\0".encode())
+        with file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:200]

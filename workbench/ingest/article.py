@@ -1,0 +1,125 @@
+"""File to Article: decode, paragraphs, title and outlet, boilerplate, language, sentences."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.ingest.boilerplate import BODY, Verdict, classify_blocks, outlet_of
+from workbench.ingest.decode import DecodeError, decode_bytes
+from workbench.ingest.language import detect_language
+from workbench.ingest.markup import paragraphs
+from workbench.ingest.segment import split_sentences
+from workbench.records import Article, Block, BlockKind
+
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+_OUTLET_SEARCH_BLOCKS = 6
+_LANGUAGE_SAMPLE_CHARS = 3000
+
+
+class IngestError(WorkbenchError, ValueError):
+    """A file that cannot become an article; the message names the reason, not the file."""
+
+
+def read_article(path: Path) -> Article:
+    """Read and parse one file; raises IngestError with a one-line reason."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(error.strerror or str(error)) from error
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as error:
+        raise IngestError(str(error)) from error
+    warnings = (decoded.warning,) if decoded.warning else ()
+    return parse_article(
+        decoded.text,
+        path=str(path),
+        content_hash=hashlib.sha256(data).hexdigest(),
+        suffix=path.suffix.lower(),
+        encoding=decoded.encoding,
+        warnings=warnings,
+    )
+
+
+def parse_article(
+    text: str,
+    path: str,
+    content_hash: str,
+    suffix: str = ".txt",
+    encoding: str = "utf-8",
+    warnings: tuple[str, ...] = (),
+) -> Article:
+    texts = paragraphs(text, suffix)
+    if not texts:
+        raise IngestError("no text in file")
+    title_index = _title_index(texts)
+    verdicts = _verdicts(texts, title_index)
+    language = _article_language(texts, verdicts)
+    blocks = tuple(
+        _block(position, block_text, verdict, language, position == title_index)
+        for position, (block_text, verdict) in enumerate(zip(texts, verdicts, strict=True))
+    )
+    return Article(
+        path=path,
+        title=texts[title_index],
+        outlet=_outlet(texts[: _OUTLET_SEARCH_BLOCKS + title_index]),
+        language=language,
+        content_hash=content_hash,
+        blocks=blocks,
+        encoding=encoding,
+        warnings=warnings,
+    )
+
+
+def _title_index(texts: list[str]) -> int:
+    """The first block, unless it is the second glued to a breadcrumb ("Nachrichten" + title)."""
+    if len(texts) > 1 and len(texts[1]) > 10 and texts[0] != texts[1] and texts[0].endswith(texts[1]):
+        return 1
+    return 0
+
+
+def _verdicts(texts: list[str], title_index: int) -> list[Verdict]:
+    verdicts = classify_blocks(texts)
+    verdicts[title_index] = Verdict(False, "title")
+    if title_index == 1:
+        verdicts[0] = Verdict(True, "breadcrumb glued to the title")
+    return verdicts
+
+
+def _article_language(texts: list[str], verdicts: list[Verdict]) -> str:
+    body = " ".join(t for t, v in zip(texts, verdicts, strict=True) if not v.boilerplate)
+    return detect_language(body[:_LANGUAGE_SAMPLE_CHARS] or " ".join(texts)[:_LANGUAGE_SAMPLE_CHARS])
+
+
+def _block(position: int, text: str, verdict: Verdict, language: str, is_title: bool) -> Block:
+    block_language = detect_language(text, default=language)
+    sentences = tuple(s.strip() for s in split_sentences(text, block_language) if s.strip())
+    return Block(
+        position=position,
+        text=text,
+        kind=BlockKind.BOILERPLATE if verdict.boilerplate else BlockKind.BODY,
+        reason=verdict.reason if verdict is not BODY else BODY.reason,
+        language=block_language,
+        sentences=sentences,
+        is_title=is_title,
+    )
+
+
+def _outlet(texts: list[str]) -> str | None:
+    for text in texts:
+        if outlet := outlet_of(text):
+            return outlet
+    return None
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Files named directly, plus supported files found recursively in named directories."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        else:
+            found.append(path)
+    return found

@@ -1,0 +1,148 @@
+"""The plain data classes every layer passes to every other.
+
+They carry no behaviour beyond small derived views, so engines, store and faces can exchange
+them without importing each other (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+WordPair = tuple[int, int]
+"""(source word index, target word index); words are the whitespace-split tokens of each text."""
+
+
+class BlockKind(StrEnum):
+    BODY = "body"
+    BOILERPLATE = "boilerplate"
+
+
+class Status(StrEnum):
+    """Life cycle of a segment's translation; edited and approved text is owned by a human."""
+
+    UNTRANSLATED = "untranslated"
+    MT = "mt"
+    EDITED = "edited"
+    APPROVED = "approved"
+
+    @property
+    def is_human(self) -> bool:
+        return self in (Status.EDITED, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph-like unit of a source file, classified before anything is translated."""
+
+    position: int
+    text: str
+    kind: BlockKind
+    reason: str
+    language: str
+    sentences: tuple[str, ...]
+    is_title: bool = False
+
+
+@dataclass(frozen=True)
+class Article:
+    """A decoded, cleaned and segmented source file, ready to be stored."""
+
+    path: str
+    title: str
+    outlet: str | None
+    language: str
+    content_hash: str
+    blocks: tuple[Block, ...]
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What an engine returns for one source text."""
+
+    text: str
+    alignment: tuple[WordPair, ...]
+    score: float
+    """Mean log-probability per target token (closer to 0 is more confident)."""
+    tokens: int
+    """Target subword tokens generated, for throughput figures."""
+    pieces: int = 1
+    """How many clause pieces the source was split into to fit the model's input limit."""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An article as the faces list it."""
+
+    id: int
+    path: str
+    title: str
+    outlet: str | None
+    language: str
+    revision: int
+    segments: int
+    translated: int
+    reviewed: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence of a stored article with its current translation, as the faces show it."""
+
+    id: int
+    article_id: int
+    block_position: int
+    position: int
+    source: str
+    kind: BlockKind
+    reason: str
+    language: str
+    is_title: bool
+    status: Status
+    target: str | None
+    score: float | None = None
+    alignment: tuple[WordPair, ...] = ()
+    mt_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One history row of a segment."""
+
+    segment_id: int | None
+    old_target: str | None
+    new_target: str | None
+    old_status: Status
+    new_status: Status
+    reviewer: str
+    at: str
+
+
+@dataclass
+class TranslateReport:
+    """What one translate run did; `line()` is the closing line of the CLI."""
+
+    segments: int = 0
+    from_cache: int = 0
+    translated: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    skipped_human: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, other: TranslateReport) -> None:
+        self.segments += other.segments
+        self.from_cache += other.from_cache
+        self.translated += other.translated
+        self.tokens += other.tokens
+        self.skipped_human += other.skipped_human
+        self.failures.extend(other.failures)
+
+    def line(self) -> str:
+        rate = self.tokens / self.seconds if self.seconds > 0 else 0.0
+        return (
+            f"translated {self.segments} segments ({self.from_cache} from cache) "
+            f"in {self.seconds:.1f} s, {rate:.0f} tok/s"
+        )

@@ -1,0 +1,228 @@
+"""The application: import, translate, edit and approve, used alike by the CLI and the TUI.
+
+The faces never touch SQL or torch: they call this object, so a batch run and a reviewer's
+session behave the same. The translator is built lazily on the first cache miss; a run whose
+segments are all cached never loads the model at all.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.engines.model_files import (
+    content_hash,
+    model_languages,
+    num_beams,
+    resolve_model,
+    stat_signature,
+)
+from workbench.engines.translator import Translator, load_translator
+from workbench.errors import WorkbenchError
+from workbench.ingest.article import find_files, read_article
+from workbench.records import ArticleInfo, BlockKind, Edit, Segment, Status, TranslateReport
+from workbench.settings import Workspace
+from workbench.store.database import ImportOutcome, Store
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as (segments done, segments to do) after each committed batch."""
+TranslatorFactory = Callable[..., Translator]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: str
+    article_id: int | None
+    outcome: ImportOutcome | None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    path: Path
+    mt_key: str
+    source_language: str | None
+    target_language: str | None
+
+
+class Workbench:
+    def __init__(self, workspace: Workspace, translator_factory: TranslatorFactory = load_translator) -> None:
+        self.workspace = workspace
+        self.settings = workspace.settings
+        self.store = Store(workspace.db_path)
+        self._translator_factory = translator_factory
+        self._translator: Translator | None = None
+        self._model: ModelInfo | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workbench:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- articles -------------------------------------------------------------------------
+
+    def import_paths(self, paths: Iterable[Path]) -> list[ImportResult]:
+        """Import files and directories; a bad file is reported and the rest go on."""
+        results = []
+        for path in find_files(list(paths)):
+            try:
+                article = read_article(path)
+            except WorkbenchError as error:
+                results.append(ImportResult(str(path), None, None, error=str(error)))
+                continue
+            article_id, outcome = self.store.save_article(article)
+            results.append(ImportResult(str(path), article_id, outcome, warnings=article.warnings))
+        return results
+
+    def articles(self) -> list[ArticleInfo]:
+        return self.store.articles()
+
+    def article(self, article_id: int) -> ArticleInfo:
+        info = self.store.article(article_id)
+        if info is None:
+            raise WorkbenchError(f"no article {article_id} in {self.workspace.path}")
+        return info
+
+    def find_article(self, reference: str) -> int:
+        """An article by id or by the path it was imported from."""
+        if reference.isdigit() and self.store.article(int(reference)):
+            return int(reference)
+        article_id = self.store.article_id_for_path(reference)
+        if article_id is None:
+            raise WorkbenchError(f"no article '{reference}' in {self.workspace.path}")
+        return article_id
+
+    def segments(self, article_id: int) -> list[Segment]:
+        return self.store.segments(article_id)
+
+    def set_boilerplate(self, article_id: int, block_position: int, boilerplate: bool) -> None:
+        """A reviewer's verdict on a block overrides the classifier's."""
+        kind = BlockKind.BOILERPLATE if boilerplate else BlockKind.BODY
+        self.store.set_block_kind(article_id, block_position, kind, f"marked {kind.value} by reviewer")
+
+    # --- translation ----------------------------------------------------------------------
+
+    def model(self) -> ModelInfo:
+        """The configured model, resolved (and fetched if allowed) once per session."""
+        if self._model is None:
+            name = self.settings.model
+            path = resolve_model(name, self.workspace.models_dir, self.settings.offline)
+            source, target = model_languages(path, name)
+            key = {
+                "model": name,
+                "sha256": self._model_hash(path)[:16],
+                "backend": self.settings.backend,
+                "num_beams": self.settings.beam_size or num_beams(path),
+            }
+            self._model = ModelInfo(name, path, json.dumps(key, sort_keys=True), source, target)
+        return self._model
+
+    def _model_hash(self, path: Path) -> str:
+        signature = stat_signature(path)
+        known = self.store.model_hash(str(path.resolve()), signature)
+        if known is None:
+            known = content_hash(path)
+            self.store.put_model_hash(str(path.resolve()), signature, known)
+        return known
+
+    def translator(self) -> Translator:
+        if self._translator is None:
+            self._translator = self._translator_factory(
+                self.model().path,
+                backend=self.settings.backend,
+                beam_size=self.settings.beam_size,
+                batch_tokens=self.settings.batch_tokens,
+            )
+        return self._translator
+
+    def translate_articles(
+        self, article_ids: Sequence[int], on_progress: ProgressCallback | None = None
+    ) -> TranslateReport:
+        """Translate several articles, sharing the cache and one model load."""
+        report = TranslateReport()
+        started = time.monotonic()
+        for article_id in article_ids:
+            report.add(self.translate_article(article_id, on_progress))
+        report.seconds = time.monotonic() - started
+        return report
+
+    def translate_article(self, article_id: int, on_progress: ProgressCallback | None = None) -> TranslateReport:
+        """Machine-translate an article's body segments; human-owned segments are never touched.
+
+        Cached segments come from the store; the rest are deduplicated and sent to the engine,
+        and each finished batch is committed before the next starts.
+        """
+        started = time.monotonic()
+        model = self.model()
+        wanted = [s for s in self.store.segments(article_id) if self._needs_translation(s, model)]
+        todo = [s for s in wanted if not s.status.is_human]
+        cached = self.store.cached_translations(model.mt_key, (s.source for s in todo))
+        self.store.assign_translations(model.mt_key, [s.id for s in todo if s.source in cached])
+        report = TranslateReport(
+            segments=len(todo),
+            from_cache=sum(s.source in cached for s in todo),
+            skipped_human=len(wanted) - len(todo),
+        )
+        missing = list(dict.fromkeys(s.source for s in todo if s.source not in cached))
+        ids_by_source: dict[str, list[int]] = {}
+        for s in todo:
+            ids_by_source.setdefault(s.source, []).append(s.id)
+        done = report.from_cache
+        if on_progress:
+            on_progress(done, len(todo))
+        if missing:
+            for batch in self.translator().translate_batches(missing):
+                results = [(missing[i], translation) for i, translation in batch]
+                ids = [sid for source, _ in results for sid in ids_by_source[source]]
+                self.store.put_translations(model.mt_key, results, ids)
+                report.translated += len(ids)
+                report.tokens += sum(t.tokens for _, t in results)
+                done += len(ids)
+                if on_progress:
+                    on_progress(done, len(todo))
+        report.seconds = time.monotonic() - started
+        return report
+
+    @staticmethod
+    def _needs_translation(segment: Segment, model: ModelInfo) -> bool:
+        if segment.kind is not BlockKind.BODY:
+            return False
+        if model.source_language:
+            return segment.language in (model.source_language, "und")
+        return segment.language != model.target_language
+
+    # --- review ---------------------------------------------------------------------------
+
+    def edit_segment(self, segment_id: int, text: str) -> Segment:
+        """Save a reviewer's translation; from now on no machine output replaces it."""
+        return self.store.change_segment(segment_id, text, Status.EDITED, self.settings.reviewer)
+
+    def approve_segment(self, segment_id: int) -> Segment:
+        segment = self._segment(segment_id)
+        if not segment.target:
+            raise WorkbenchError(f"segment {segment_id} has no translation to approve")
+        return self.store.change_segment(segment_id, segment.target, Status.APPROVED, self.settings.reviewer)
+
+    def revert_segment(self, segment_id: int) -> Segment:
+        """Back to the machine translation (or untranslated); the human text stays in history."""
+        segment = self._segment(segment_id)
+        status = Status.MT if segment.mt_key else Status.UNTRANSLATED
+        return self.store.change_segment(segment_id, None, status, self.settings.reviewer)
+
+    def history(self, segment_id: int) -> list[Edit]:
+        return self.store.history(segment_id)
+
+    def _segment(self, segment_id: int) -> Segment:
+        segment = self.store.segment(segment_id)
+        if segment is None:
+            raise WorkbenchError(f"no segment {segment_id} in {self.workspace.path}")
+        return segment

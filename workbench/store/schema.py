@@ -1,0 +1,79 @@
+"""The workspace database schema, as numbered migrations.
+
+`PRAGMA user_version` records how many migrations a database has had; a database from a newer
+workbench is refused rather than written to.
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        outlet TEXT,
+        language TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        encoding TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE blocks (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('body', 'boilerplate')),
+        reason TEXT NOT NULL,
+        language TEXT NOT NULL,
+        is_title INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX blocks_article ON blocks(article_id, position);
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        block_id INTEGER NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'untranslated'
+            CHECK (status IN ('untranslated', 'mt', 'edited', 'approved')),
+        target TEXT,        -- the human text; NULL while the machine translation is current
+        mt_key TEXT,        -- which machine translation (see translations) is current
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX segments_article ON segments(article_id);
+    CREATE INDEX segments_block ON segments(block_id, position);
+    -- The machine-translation cache: one row per source text and engine configuration.
+    CREATE TABLE translations (
+        mt_key TEXT NOT NULL,
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        score REAL NOT NULL,
+        alignment TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (mt_key, source)
+    );
+    -- A segment's history; kept when its segment disappears in a later revision.
+    CREATE TABLE edits (
+        id INTEGER PRIMARY KEY,
+        segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,
+        article_id INTEGER,
+        source TEXT NOT NULL,
+        old_target TEXT,
+        new_target TEXT,
+        old_status TEXT NOT NULL,
+        new_status TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX edits_segment ON edits(segment_id);
+    -- Content hashes of model directories, keyed by a cheap stat signature of their files.
+    CREATE TABLE model_hashes (
+        path TEXT PRIMARY KEY,
+        signature TEXT NOT NULL,
+        sha256 TEXT NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
