@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_SENTENCE_END = re.compile(r"[.!?:;…\"“”»«')\]]$")
 _LIST_ITEM = re.compile(r"^\s*([-*+•]|\d+[.)])\s+")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MIN_WRAP_WIDTH = 50
+_MAX_WRAP_WIDTH = 100
 
 
 def paragraphs(text: str, suffix: str) -> list[str]:
@@ -19,16 +20,26 @@ def paragraphs(text: str, suffix: str) -> list[str]:
     if suffix in (".html", ".htm"):
         return _html_paragraphs(text)
     if suffix in (".md", ".markdown"):
-        return _wrapped_paragraphs("\n".join(_MD_HEADING.sub("", line) for line in text.split("\n")))
-    return _wrapped_paragraphs(text)
+        return _joined_paragraphs("\n".join(_MD_HEADING.sub("", line) for line in text.split("\n")))
+    if _is_hard_wrapped(text):
+        return _joined_paragraphs(text)
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
-def _wrapped_paragraphs(text: str) -> list[str]:
-    """One paragraph per line, except that hard-wrapped lines are joined back together.
+def _is_hard_wrapped(text: str) -> bool:
+    """Lines all within a column limit and most of them near it: text broken at a fixed width.
 
-    A line is a wrapped continuation when the previous line has no closing punctuation and
-    this one starts in lower case: the shape of a sentence broken at a column limit.
+    Scraped news puts a whole paragraph on one line, so such files have long lines and stay
+    one block per line; short link-list lines never make a file look wrapped on their own.
     """
+    lengths = [len(line.rstrip()) for line in text.split("\n") if line.strip()]
+    if len(lengths) < 3 or max(lengths) > _MAX_WRAP_WIDTH:
+        return False
+    return sum(length >= _MIN_WRAP_WIDTH for length in lengths) >= len(lengths) / 2
+
+
+def _joined_paragraphs(text: str) -> list[str]:
+    """Blank lines separate paragraphs; the lines of one paragraph are joined, list items kept apart."""
     result: list[str] = []
     previous_blank = True
     for raw in text.split("\n"):
@@ -36,14 +47,7 @@ def _wrapped_paragraphs(text: str) -> list[str]:
         if not line:
             previous_blank = True
             continue
-        continues = (
-            result
-            and not previous_blank
-            and not _SENTENCE_END.search(result[-1])
-            and line[:1].islower()
-            and not _LIST_ITEM.match(raw)
-        )
-        if continues:
+        if result and not previous_blank and not _LIST_ITEM.match(raw):
             result[-1] += " " + line
         else:
             result.append(line)

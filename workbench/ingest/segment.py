@@ -3,7 +3,9 @@
 sentencex (Wikimedia) knows German abbreviations, dates with month names, numbers and quotes.
 What it gets wrong in news text is an ordinal before a noun ("im 20. Jahrhundert",
 "der 3. Platz"), which it takes for a sentence end; `_join_ordinals` puts those back together.
-Segments keep their trailing whitespace, so joining them restores the paragraph exactly.
+It also misses sentences that open with a number ("... in Kursk. 11.000 Soldaten ..."), common
+in news; `_split_before_numbers` cuts there when the word before the period is a real word and
+not an abbreviation. Segments keep their trailing whitespace, so joining them restores the paragraph exactly.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 
+# A word of four or more letters, a sentence end, whitespace, then a digit.
+_NUMBER_OPENER = re.compile(r"\b(?P<word>[A-Za-zÄÖÜäöüß]{4,})[.!?]\s+(?=\d)")
+_ABBREVIATIONS_BEFORE_NUMBERS = frozenset("inkl zzgl bzgl evtl insb ziff abschn spalte".split())
+
+
 def split_sentences(text: str, language: str = "de") -> list[str]:
     """Split a paragraph into sentences; `"".join(result) == text`."""
     if not text.strip():
@@ -30,7 +37,7 @@ def split_sentences(text: str, language: str = "de") -> list[str]:
     pieces = [piece for piece in _sentencex_segment(language, text) if piece]
     pieces = _restore_gaps(text, pieces)
     if language == "de":
-        pieces = _join_ordinals(pieces)
+        pieces = [part for piece in _join_ordinals(pieces) for part in _split_before_numbers(piece)]
     return pieces
 
 
@@ -52,6 +59,19 @@ def _restore_gaps(text: str, pieces: list[str]) -> list[str]:
     if restored:
         restored[-1] += text[cursor:]
     return restored
+
+
+def _split_before_numbers(piece: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    for match in _NUMBER_OPENER.finditer(piece):
+        word = match.group("word").lower()
+        if word in _ABBREVIATIONS_BEFORE_NUMBERS or word.endswith("str"):  # "Hauptstr. 5"
+            continue
+        parts.append(piece[start : match.end()])
+        start = match.end()
+    parts.append(piece[start:])
+    return [part for part in parts if part]
 
 
 def _join_ordinals(pieces: list[str]) -> list[str]:
