@@ -39,7 +39,9 @@ def ensure_model(out_dir: Path, pairs_file: Path = DEFAULT_PAIRS, min_chrf: floa
 
     report = build_tiny_marian(read_pairs(pairs_file), out_dir, reference_dir=REFERENCE)
     if report.chrf < min_chrf:
-        raise SystemExit(f"{out_dir}: chrF {report.chrf:.1f} < {min_chrf}: the model did not learn the fixture")
+        raise SystemExit(
+            f"{out_dir}: chrF {report.chrf:.1f} < {min_chrf}: the model did not learn the fixture"
+        )
     stamp.write_text(wanted + "\n")
     return out_dir
 

@@ -74,7 +74,10 @@ BOILERPLATE = {
 TITLES = {
     "000_bb1e4186efedc55e.txt": ("Russland lehnt Kommentar zu nordkoreanischen Soldaten ab", "AFP"),
     "001_41deaae23a4276fc.txt": ("Russland bestätigt Beteiligung nordkoreanischer Soldaten", "Keystone-SDA"),
-    "002_e2235c48d83a146a.txt": ("Kiew teilte mit, nordkoreanische Streitkräfte seien in der Region Kursk", "CNN"),
+    "002_e2235c48d83a146a.txt": (
+        "Kiew teilte mit, nordkoreanische Streitkräfte seien in der Region Kursk",
+        "CNN",
+    ),
     "003_56bf65ee1d3c5807.txt": ("Nordkorea will 10.000 Soldaten zur Unterstützung", "SeaPRwire"),
     "004_83012bf74d01115b.txt": ("Nordkoreas Truppen unterstützen Russlands Krieg gegen die Ukraine", None),
 }
@@ -186,7 +189,9 @@ def test_hard_wrapped_text_is_joined_into_paragraphs() -> None:
 
 
 def test_one_paragraph_per_line_files_keep_short_lines_apart() -> None:
-    text = "Titel\n" + "Ein langer Absatz, der weit über hundert Zeichen hinausgeht, " * 3 + "\nLaut Kreml\nD\n"
+    text = (
+        "Titel\n" + "Ein langer Absatz, der weit über hundert Zeichen hinausgeht, " * 3 + "\nLaut Kreml\nD\n"
+    )
     assert [b.text for b in parse_article(text, "x.txt", "hash").blocks][2:] == ["Laut Kreml", "D"]
 
 

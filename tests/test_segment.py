@@ -21,10 +21,16 @@ CASES = [
     ),
     ("Die USA, d. h. Washington, reagierten. Gut so.", ["Die USA, d. h. Washington, reagierten.", "Gut so."]),
     ("Es kostet 3,5 Mio. Euro. Das ist teuer.", ["Es kostet 3,5 Mio. Euro.", "Das ist teuer."]),
-    ("Die XY GmbH & Co. KG meldete Gewinne. Die Aktie stieg.", ["Die XY GmbH & Co. KG meldete Gewinne.", "Die Aktie stieg."]),
+    (
+        "Die XY GmbH & Co. KG meldete Gewinne. Die Aktie stieg.",
+        ["Die XY GmbH & Co. KG meldete Gewinne.", "Die Aktie stieg."],
+    ),
     ("Siehe S. 12 ff. für Details. Danke.", ["Siehe S. 12 ff. für Details.", "Danke."]),
     ("Das sagte er (vgl. Abb. 3). Dann ging es los.", ["Das sagte er (vgl. Abb. 3).", "Dann ging es los."]),
-    ("Laut Art. 5 des Vertrags gilt dies. Auch sonst.", ["Laut Art. 5 des Vertrags gilt dies.", "Auch sonst."]),
+    (
+        "Laut Art. 5 des Vertrags gilt dies. Auch sonst.",
+        ["Laut Art. 5 des Vertrags gilt dies.", "Auch sonst."],
+    ),
     ("Er wohnt in der Hauptstr. 5 in Berlin. Schön.", ["Er wohnt in der Hauptstr. 5 in Berlin.", "Schön."]),
     ("Bis Jan. 2025 soll es fertig sein. Mal sehen.", ["Bis Jan. 2025 soll es fertig sein.", "Mal sehen."]),
     # dates and ordinals
@@ -32,15 +38,24 @@ CASES = [
         "Er kam am 17. Oktober 2024 nach Brüssel. Er blieb.",
         ["Er kam am 17. Oktober 2024 nach Brüssel.", "Er blieb."],
     ),
-    ("Die Truppen kamen im August. Dann zogen sie ab.", ["Die Truppen kamen im August.", "Dann zogen sie ab."]),
+    (
+        "Die Truppen kamen im August. Dann zogen sie ab.",
+        ["Die Truppen kamen im August.", "Dann zogen sie ab."],
+    ),
     ("Am 1. Mai ist Feiertag. Am 3. Oktober auch.", ["Am 1. Mai ist Feiertag.", "Am 3. Oktober auch."]),
     ("Er wurde 2. Sieger. Der 3. Platz ging an Anna.", ["Er wurde 2. Sieger.", "Der 3. Platz ging an Anna."]),
-    ("Das geschah im 20. Jahrhundert. Heute nicht mehr.", ["Das geschah im 20. Jahrhundert.", "Heute nicht mehr."]),
+    (
+        "Das geschah im 20. Jahrhundert. Heute nicht mehr.",
+        ["Das geschah im 20. Jahrhundert.", "Heute nicht mehr."],
+    ),
     ("Am 100. Tag sprach er. Dann nicht mehr.", ["Am 100. Tag sprach er.", "Dann nicht mehr."]),
     ("Die Temperatur stieg auf 20. Dann fiel sie.", ["Die Temperatur stieg auf 20.", "Dann fiel sie."]),
     ("Er kam um 14.30 Uhr an. Sie um 15 Uhr.", ["Er kam um 14.30 Uhr an.", "Sie um 15 Uhr."]),
     # numbers
-    ("11.000 Soldaten seien in Kursk. Es gab Verluste.", ["11.000 Soldaten seien in Kursk.", "Es gab Verluste."]),
+    (
+        "11.000 Soldaten seien in Kursk. Es gab Verluste.",
+        ["11.000 Soldaten seien in Kursk.", "Es gab Verluste."],
+    ),
     (
         "Nordkorea unterhält rund 1,28 Millionen Soldaten. Das ist viel.",
         ["Nordkorea unterhält rund 1,28 Millionen Soldaten.", "Das ist viel."],
@@ -56,12 +71,21 @@ CASES = [
         '"Einige haben teilgenommen. Es gab Verluste", sagte Selenskyj.',
         ['"Einige haben teilgenommen. Es gab Verluste", sagte Selenskyj.'],
     ),
-    ("Der Kremlchef gratulierte zum «Sieg». Das Abenteuer sei gescheitert.", ["Der Kremlchef gratulierte zum «Sieg».", "Das Abenteuer sei gescheitert."]),
+    (
+        "Der Kremlchef gratulierte zum «Sieg». Das Abenteuer sei gescheitert.",
+        ["Der Kremlchef gratulierte zum «Sieg».", "Das Abenteuer sei gescheitert."],
+    ),
     # other punctuation
-    ("Wie geht es weiter? Niemand weiß es! Doch wir hoffen.", ["Wie geht es weiter?", "Niemand weiß es!", "Doch wir hoffen."]),
+    (
+        "Wie geht es weiter? Niemand weiß es! Doch wir hoffen.",
+        ["Wie geht es weiter?", "Niemand weiß es!", "Doch wir hoffen."],
+    ),
     ("Das U.S.-Militär reagierte. Punkt.", ["Das U.S.-Militär reagierte.", "Punkt."]),
     ("Ein Satz ohne Punkt am Ende", ["Ein Satz ohne Punkt am Ende"]),
-    ("Siehe https://www.seaprwire.com/ für mehr. Danke.", ["Siehe https://www.seaprwire.com/ für mehr.", "Danke."]),
+    (
+        "Siehe https://www.seaprwire.com/ für mehr. Danke.",
+        ["Siehe https://www.seaprwire.com/ für mehr.", "Danke."],
+    ),
 ]
 
 
@@ -75,7 +99,28 @@ def test_table_is_large_enough() -> None:
 
 
 _WORDS = st.sampled_from(
-    ["Der", "Kreml", "z. B.", "am", "17.", "Oktober", "11.000", "„Wir", "sagte", "er.", "Dr.", "1,28", "Soldaten", "«Sieg».", "Dann", "?", "!", "…", "  ", "\t"]
+    [
+        "Der",
+        "Kreml",
+        "z. B.",
+        "am",
+        "17.",
+        "Oktober",
+        "11.000",
+        "„Wir",
+        "sagte",
+        "er.",
+        "Dr.",
+        "1,28",
+        "Soldaten",
+        "«Sieg».",
+        "Dann",
+        "?",
+        "!",
+        "…",
+        "  ",
+        "\t",
+    ]
 )
 
 

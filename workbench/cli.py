@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.settings import DEFAULT_MODEL, load_workspace
 
 _SETTING_FLAGS = (
-    ("--model", "model", "model id or directory (default: %s)" % DEFAULT_MODEL, str),
+    ("--model", "model", f"model id or directory (default: {DEFAULT_MODEL})", str),
     ("--backend", "backend", "translation backend (transformers)", str),
     ("--beam-size", "beam_size", "beam size (default: the model's own generation config)", int),
     ("--batch-tokens", "batch_tokens", "padded source tokens per batch (default: 4096)", int),
@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     model_commands.add_parser("list", parents=[common], help="models in the local store")
     pull = model_commands.add_parser("pull", parents=[common], help="download a model into models/")
     pull.add_argument("name", nargs="?", help=f"model id (default: the configured model, {DEFAULT_MODEL})")
-    model_commands.add_parser("path", parents=[common], help="resolve the configured model; print its directory")
+    model_commands.add_parser(
+        "path", parents=[common], help="resolve the configured model; print its directory"
+    )
     return parser
 
 

@@ -155,7 +155,9 @@ class Workbench:
         report.seconds = time.monotonic() - started
         return report
 
-    def translate_article(self, article_id: int, on_progress: ProgressCallback | None = None) -> TranslateReport:
+    def translate_article(
+        self, article_id: int, on_progress: ProgressCallback | None = None
+    ) -> TranslateReport:
         """Machine-translate an article's body segments; human-owned segments are never touched.
 
         Cached segments come from the store; the rest are deduplicated and sent to the engine,

@@ -121,7 +121,10 @@ def resolve_settings(toml_path: Path, flags: Mapping[str, Any], env: Mapping[str
     values: dict[str, Any] = {}
     for source, raw in (
         (str(toml_path), _read_toml(toml_path)),
-        ("environment", {f.name: env[_env_name(f.name)] for f in fields(Settings) if _env_name(f.name) in env}),
+        (
+            "environment",
+            {f.name: env[_env_name(f.name)] for f in fields(Settings) if _env_name(f.name) in env},
+        ),
         ("command line", {k: v for k, v in flags.items() if v is not None}),
     ):
         values.update(_parse(source, raw))

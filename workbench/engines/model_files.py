@@ -62,17 +62,23 @@ def resolve_model(name: str, models_dir: Path, offline: bool = False) -> Path:
     try:
         return pull_model(name, models_dir)
     except ModelError as error:
-        raise ModelError(f"model '{name}' is not available ({error}); fetch it with: {fetch_hint(name)}") from None
+        raise ModelError(
+            f"model '{name}' is not available ({error}); fetch it with: {fetch_hint(name)}"
+        ) from None
 
 
 def check_model_dir(path: Path) -> Path:
     if not (path / "config.json").is_file():
         raise ModelError(f"{path}: not a model directory (no config.json)")
-    if not any(path.glob(pattern) for pattern in WEIGHT_PATTERNS):
-        pickled = any(path.glob(pattern) for pattern in PICKLE_PATTERNS)
+    if not _has_any(path, WEIGHT_PATTERNS):
+        pickled = _has_any(path, PICKLE_PATTERNS)
         what = "only pickle weights, which are refused" if pickled else "no weights"
         raise ModelError(f"{path}: {what}; the workbench loads safetensors only")
     return path
+
+
+def _has_any(path: Path, patterns: tuple[str, ...]) -> bool:
+    return any(next(path.glob(pattern), None) is not None for pattern in patterns)
 
 
 def pull_model(name: str, models_dir: Path) -> Path:

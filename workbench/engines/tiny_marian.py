@@ -115,7 +115,9 @@ def _train_tokenizer(pairs: list[tuple[str, str]], out_dir: Path, vocab_size: in
     for name in ("source.spm", "target.spm"):
         (out_dir / name).write_bytes(model.getvalue())
     processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
-    pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size()) if not processor.is_unknown(i)]
+    pieces = [
+        processor.id_to_piece(i) for i in range(processor.get_piece_size()) if not processor.is_unknown(i)
+    ]
     vocab = {"</s>": 0, "<unk>": 1, **{piece: i + 2 for i, piece in enumerate(pieces)}}
     vocab["<pad>"] = len(vocab)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
@@ -154,7 +156,11 @@ def _config(reference_dir: Path | None, vocab_size: int) -> MarianConfig:
 
 
 def _generation_config(reference_dir: Path | None, config: MarianConfig) -> GenerationConfig:
-    values = {k: v for k, v in _reference(reference_dir, "generation_config.json").items() if k != "transformers_version"}
+    values = {
+        k: v
+        for k, v in _reference(reference_dir, "generation_config.json").items()
+        if k != "transformers_version"
+    }
     pad = config.pad_token_id
     values.update(
         bad_words_ids=[[pad]],

@@ -198,7 +198,9 @@ class Store:
     # --- segments -------------------------------------------------------------------------
 
     def segments(self, article_id: int) -> list[Segment]:
-        rows = self._db.execute(_SEGMENT_SQL + " WHERE s.article_id = ? ORDER BY b.position, s.position", (article_id,))
+        rows = self._db.execute(
+            _SEGMENT_SQL + " WHERE s.article_id = ? ORDER BY b.position, s.position", (article_id,)
+        )
         return [_segment(row) for row in rows]
 
     def segment(self, segment_id: int) -> Segment | None:

@@ -1,0 +1,131 @@
+"""The Marian engine with the tiny model: real output, alignment, scores, batching, long input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sacrebleu.metrics import CHRF
+
+from workbench.engines.alignment import align_words, word_ids
+from workbench.engines.batching import plan_batches, split_to_fit
+from workbench.engines.model_files import ModelError, check_model_dir, resolve_model
+
+
+def test_tiny_model_reproduces_the_fixture(translator, pairs) -> None:
+    outputs = translator.translate([source for source, _ in pairs])
+    chrf = CHRF().corpus_score([t.text for t in outputs], [[target for _, target in pairs]]).score
+    assert chrf >= 90
+    assert outputs[0].text == pairs[0][1]
+
+
+def test_generation_uses_the_models_own_config(translator) -> None:
+    assert translator.generation_config.num_beams == 4
+    assert translator.max_source_tokens == 511
+
+
+def test_alignment_indices_are_in_range_and_cover_every_target_word(translator, pairs) -> None:
+    sources = [source for source, _ in pairs[:40]]
+    for source, translation in zip(sources, translator.translate(sources), strict=True):
+        n_source, n_target = len(source.split()), len(translation.text.split())
+        assert translation.alignment, source
+        assert all(0 <= s < n_source and 0 <= t < n_target for s, t in translation.alignment)
+        assert {t for _, t in translation.alignment} == set(range(n_target))
+
+
+def test_alignment_is_roughly_monotone_on_fixture_sentences(translator, pairs) -> None:
+    """German and English news word order mostly agree: positions should correlate."""
+    correlations = []
+    for translation in translator.translate([s for s, _ in pairs]):
+        if len(translation.alignment) < 4:
+            continue
+        s_pos, t_pos = np.array(translation.alignment, dtype=float).T
+        if s_pos.std() and t_pos.std():
+            correlations.append(np.corrcoef(s_pos, t_pos)[0, 1])
+    assert len(correlations) > 50
+    assert float(np.mean(correlations)) > 0.3
+
+
+def test_scores_are_log_probabilities_higher_for_known_sentences(translator, pairs) -> None:
+    known = translator.translate([pairs[5][0]])[0]
+    unknown = translator.translate(["Quantenchromodynamik erklärt Gluonen vollständig unvorhersehbar."])[0]
+    assert known.score < 0 and unknown.score < 0
+    assert known.score > unknown.score
+    assert known.tokens >= len(known.text.split())
+
+
+def test_batches_stream_every_text_once(translator, pairs) -> None:
+    sources = [source for source, _ in pairs[:30]]
+    translator_budget = translator.batch_tokens
+    translator.batch_tokens = 64  # force several batches
+    try:
+        batches = list(translator.translate_batches(sources))
+    finally:
+        translator.batch_tokens = translator_budget
+    indices = [i for batch in batches for i, _ in batch]
+    assert len(batches) > 1
+    assert sorted(indices) == list(range(len(sources)))
+
+
+def test_long_sentence_is_split_at_clauses_not_truncated(translator, pairs) -> None:
+    clause = pairs[3][0].rstrip(".")  # "11.000 nordkoreanische Soldaten seien in Kursk"
+    long_sentence = ", ".join([clause] * 80) + "."
+    assert translator.count_tokens(long_sentence) > translator.max_source_tokens
+    pieces = split_to_fit(long_sentence, translator.count_tokens, translator.max_source_tokens)
+    assert len(pieces) > 1
+    assert all(translator.count_tokens(p) <= translator.max_source_tokens for p in pieces)
+    assert " ".join(pieces).split() == long_sentence.split()
+    translation = translator.translate([long_sentence])[0]
+    assert translation.pieces == len(pieces)
+    assert translation.text == " ".join(t.text for t in translator.translate(pieces))
+    assert max(s for s, _ in translation.alignment) >= len(" ".join(pieces[:-1]).split())
+
+
+def test_plan_batches_respects_the_budget() -> None:
+    lengths = [5, 50, 7, 48, 30, 3, 100]
+    batches = plan_batches(lengths, budget=100)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= 100
+        assert [lengths[i] for i in batch] == sorted((lengths[i] for i in batch), reverse=True)
+
+
+def test_split_to_fit_keeps_every_word() -> None:
+    text = "eins zwei drei, vier fünf sechs; sieben acht neun zehn elf zwölf dreizehn"
+    pieces = split_to_fit(text, lambda t: len(t.split()), limit=4)
+    assert all(len(p.split()) <= 4 for p in pieces)
+    assert " ".join(pieces).split() == text.split()
+    assert pieces[0] == "eins zwei drei,"
+
+
+def test_word_ids_follow_sentencepiece_word_starts() -> None:
+    assert word_ids(["▁Russ", "land", "▁lehnt", "▁", "„", "ab", "“"]) == [0, 0, 1, 2, 2, 2, 2]
+
+
+def test_align_words_merges_subwords() -> None:
+    attention = np.array([[0.9, 0.1, 0.0], [0.1, 0.1, 0.8], [0.0, 0.2, 0.8]])
+    pairs = align_words(attention, ["▁Russia", "▁decl", "ines"], ["▁Russ", "land", "▁lehnt"], 2, 2)
+    assert pairs == ((0, 0), (1, 1))
+
+
+def test_missing_model_is_a_one_line_error_naming_the_pull_command(tmp_path) -> None:
+    with pytest.raises(ModelError) as error:
+        resolve_model("Helsinki-NLP/opus-mt-xx-yy", tmp_path / "models", offline=True)
+    message = str(error.value)
+    assert "\n" not in message
+    assert "Helsinki-NLP/opus-mt-xx-yy" in message
+    assert "workbench models pull Helsinki-NLP/opus-mt-xx-yy" in message
+
+
+def test_local_models_dir_is_searched(tmp_path, tiny_model) -> None:
+    import shutil
+
+    shutil.copytree(tiny_model, tmp_path / "models" / "acme" / "tiny-de-en")
+    found = resolve_model("acme/tiny-de-en", tmp_path / "models", offline=True)
+    assert found == tmp_path / "models" / "acme" / "tiny-de-en"
+
+
+def test_pickle_only_checkpoint_is_refused(tmp_path) -> None:
+    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "pytorch_model.bin").write_bytes(b"not really")
+    with pytest.raises(ModelError, match="pickle"):
+        check_model_dir(tmp_path)

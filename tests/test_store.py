@@ -1,0 +1,109 @@
+"""The SQLite store on a real file: pragmas, revisions that keep edits, history, schema guard."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from workbench.ingest.article import parse_article
+from workbench.records import Status, Translation
+from workbench.store.database import ImportOutcome, Store, StoreError
+from workbench.store.schema import SCHEMA_VERSION
+
+TEXT = "Die Lage im Osten\n\nDer Kreml schweigt. Die Lage ist ernst.\n\nDie Soldaten kämpfen in Kursk.\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened = Store(tmp_path / "workbench.db")
+    yield opened
+    opened.close()
+
+
+def _article(text: str = TEXT, content_hash: str = "h1"):
+    return parse_article(text, "/news/a.txt", content_hash)
+
+
+def test_database_is_wal_with_foreign_keys(store: Store) -> None:
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_reimporting_unchanged_content_is_a_no_op(store: Store) -> None:
+    first = store.save_article(_article())
+    again = store.save_article(_article())
+    assert first[1] is ImportOutcome.NEW
+    assert again == (first[0], ImportOutcome.UNCHANGED)
+    assert store.article(first[0]).revision == 1
+
+
+def test_new_revision_keeps_edits_of_unchanged_segments(store: Store) -> None:
+    article_id, _ = store.save_article(_article())
+    kept = next(s for s in store.segments(article_id) if s.source == "Der Kreml schweigt.")
+    gone = next(s for s in store.segments(article_id) if s.source == "Die Lage ist ernst.")
+    store.change_segment(kept.id, "The Kremlin stays silent.", Status.EDITED, "ana")
+    store.change_segment(gone.id, "The situation is grave.", Status.EDITED, "ana")
+
+    revised = TEXT.replace("Die Lage ist ernst.", "Die Lage ist sehr ernst.")
+    assert store.save_article(_article(revised, "h2")) == (article_id, ImportOutcome.REVISED)
+
+    segments = {s.source: s for s in store.segments(article_id)}
+    assert store.article(article_id).revision == 2
+    assert segments["Der Kreml schweigt."].id == kept.id
+    assert segments["Der Kreml schweigt."].target == "The Kremlin stays silent."
+    assert segments["Der Kreml schweigt."].status is Status.EDITED
+    assert segments["Die Lage ist sehr ernst."].status is Status.UNTRANSLATED
+    assert "Die Lage ist ernst." not in segments
+    # The history of the segment that disappeared is still in the database.
+    rows = store._db.execute("SELECT new_target FROM edits WHERE source = 'Die Lage ist ernst.'").fetchall()
+    assert rows == [("The situation is grave.",)]
+
+
+def test_machine_translation_never_overwrites_a_human_edit(store: Store) -> None:
+    article_id, _ = store.save_article(_article())
+    segment = store.segments(article_id)[1]
+    store.change_segment(segment.id, "Human text.", Status.EDITED, "ana")
+    mt = Translation("Machine text.", ((0, 0),), -0.1, 3)
+    store.put_translations("key", [(segment.source, mt)], [segment.id])
+    after = store.segment(segment.id)
+    assert after.target == "Human text."
+    assert after.status is Status.EDITED
+
+
+def test_cached_translation_round_trip(store: Store) -> None:
+    article_id, _ = store.save_article(_article())
+    segment = store.segments(article_id)[0]
+    mt = Translation("The situation in the east", ((0, 0), (1, 1), (3, 4)), -0.25, 6)
+    store.put_translations("key-a", [(segment.source, mt)], [segment.id])
+    assert store.cached_translations("key-a", [segment.source]) == {segment.source: mt}
+    assert store.cached_translations("key-b", [segment.source]) == {}
+    current = store.segment(segment.id)
+    assert (current.status, current.target, current.alignment) == (Status.MT, mt.text, mt.alignment)
+
+
+def test_history_records_every_change(store: Store) -> None:
+    article_id, _ = store.save_article(_article())
+    segment = store.segments(article_id)[1]
+    store.change_segment(segment.id, "First.", Status.EDITED, "ana")
+    store.change_segment(segment.id, "First.", Status.APPROVED, "ben")
+    history = store.history(segment.id)
+    assert [(h.old_status, h.new_status, h.reviewer) for h in history] == [
+        (Status.UNTRANSLATED, Status.EDITED, "ana"),
+        (Status.EDITED, Status.APPROVED, "ben"),
+    ]
+
+
+def test_a_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "workbench.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer workbench"):
+        Store(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
