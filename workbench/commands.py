@@ -147,4 +147,4 @@ def models(workspace: Workspace, action: str, name: str | None) -> int:
 def tui(workspace: Workspace, args: argparse.Namespace) -> int:
     from workbench.tui.app import run_app
 
-    return run_app(workspace, list(args.paths))
+    return run_app(workspace, list(getattr(args, "paths", [])))

@@ -7,6 +7,7 @@ segments are all cached never loads the model at all.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -50,14 +51,34 @@ class ModelInfo:
     target_language: str | None
 
 
+class Cancelled(WorkbenchError):
+    """Raised by a progress callback to stop a translation between batches."""
+
+
+@dataclass
+class _Engine:
+    """The resolved model and loaded translator, shared by a Workbench and its thread clones."""
+
+    factory: TranslatorFactory
+    model: ModelInfo | None = None
+    translator: Translator | None = None
+
+
 class Workbench:
-    def __init__(self, workspace: Workspace, translator_factory: TranslatorFactory = load_translator) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        translator_factory: TranslatorFactory = load_translator,
+        _engine: _Engine | None = None,
+    ) -> None:
         self.workspace = workspace
         self.settings = workspace.settings
         self.store = Store(workspace.db_path)
-        self._translator_factory = translator_factory
-        self._translator: Translator | None = None
-        self._model: ModelInfo | None = None
+        self._engine = _engine or _Engine(translator_factory)
+
+    def clone(self) -> Workbench:
+        """A Workbench for another thread: its own database connection, the same loaded model."""
+        return Workbench(self.workspace, _engine=self._engine)
 
     def close(self) -> None:
         self.store.close()
@@ -73,7 +94,11 @@ class Workbench:
     def import_paths(self, paths: Iterable[Path]) -> list[ImportResult]:
         """Import files and directories; a bad file is reported and the rest go on."""
         results = []
-        for path in find_files(list(paths)):
+        for path in find_files([p.absolute() for p in paths]):
+            known = self._unchanged(path)
+            if known is not None:
+                results.append(ImportResult(str(path), known, ImportOutcome.UNCHANGED))
+                continue
             try:
                 article = read_article(path)
             except WorkbenchError as error:
@@ -82,6 +107,14 @@ class Workbench:
             article_id, outcome = self.store.save_article(article)
             results.append(ImportResult(str(path), article_id, outcome, warnings=article.warnings))
         return results
+
+    def _unchanged(self, path: Path) -> int | None:
+        """The article id when `path` was imported with these exact bytes (skips parsing)."""
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        return self.store.article_id_for_content(str(path), digest)
 
     def articles(self) -> list[ArticleInfo]:
         return self.store.articles()
@@ -113,7 +146,7 @@ class Workbench:
 
     def model(self) -> ModelInfo:
         """The configured model, resolved (and fetched if allowed) once per session."""
-        if self._model is None:
+        if self._engine.model is None:
             name = self.settings.model
             path = resolve_model(name, self.workspace.models_dir, self.settings.offline)
             source, target = model_languages(path, name)
@@ -123,8 +156,13 @@ class Workbench:
                 "backend": self.settings.backend,
                 "num_beams": self.settings.beam_size or num_beams(path),
             }
-            self._model = ModelInfo(name, path, json.dumps(key, sort_keys=True), source, target)
-        return self._model
+            self._engine.model = ModelInfo(name, path, json.dumps(key, sort_keys=True), source, target)
+        return self._engine.model
+
+    def model_label(self) -> str:
+        """The configured model as a person reads it: a hub id, or a directory's name."""
+        name = self.settings.model
+        return Path(name).name if Path(name).expanduser().is_dir() else name
 
     def _model_hash(self, path: Path) -> str:
         signature = stat_signature(path)
@@ -135,14 +173,14 @@ class Workbench:
         return known
 
     def translator(self) -> Translator:
-        if self._translator is None:
-            self._translator = self._translator_factory(
+        if self._engine.translator is None:
+            self._engine.translator = self._engine.factory(
                 self.model().path,
                 backend=self.settings.backend,
                 beam_size=self.settings.beam_size,
                 batch_tokens=self.settings.batch_tokens,
             )
-        return self._translator
+        return self._engine.translator
 
     def translate_articles(
         self, article_ids: Sequence[int], on_progress: ProgressCallback | None = None
@@ -219,6 +257,14 @@ class Workbench:
         segment = self._segment(segment_id)
         status = Status.MT if segment.mt_key else Status.UNTRANSLATED
         return self.store.change_segment(segment_id, None, status, self.settings.reviewer)
+
+    def undo_last_change(self, segment_id: int) -> Segment:
+        """Restore the text and status a segment had before its last change (itself a history row)."""
+        history = self.store.history(segment_id)
+        if not history:
+            raise WorkbenchError(f"segment {segment_id} has no change to undo")
+        last = history[-1]
+        return self.store.change_segment(segment_id, last.old_target, last.old_status, self.settings.reviewer)
 
     def history(self, segment_id: int) -> list[Edit]:
         return self.store.history(segment_id)

@@ -187,6 +187,12 @@ class Store:
         row = self._db.execute(_ARTICLE_INFO_SQL + " WHERE a.id = ?", (article_id,)).fetchone()
         return self._article_info(row) if row else None
 
+    def article_id_for_content(self, path: str, content_hash: str) -> int | None:
+        row = self._db.execute(
+            "SELECT id FROM articles WHERE path = ? AND content_hash = ?", (path, content_hash)
+        ).fetchone()
+        return row[0] if row else None
+
     def article_id_for_path(self, path: str) -> int | None:
         row = self._db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None

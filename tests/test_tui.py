@@ -1,0 +1,263 @@
+"""The TUI through Textual's pilot, with the tiny model and a real workspace, plus SVG snapshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, TextArea
+
+from workbench.records import Status
+from workbench.service import Workbench
+from workbench.settings import load_workspace
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.article_list import ArticleListScreen
+from workbench.tui.article_view import ArticleScreen
+from workbench.tui.dialogs import EditDialog, HelpScreen, HistoryDialog
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+# Sentences from the fixture, which the tiny model reproduces, so screens are stable.
+ARTICLE = """Russland bestätigt Beteiligung nordkoreanischer Soldaten
+Keystone-SDA
+Russland hat erstmals den Einsatz von nordkoreanischen Soldaten im Kampf um Kursk bestätigt. Selenskyj warf das Russland bereits seit einiger Zeit vor.
+Der Kremlchef gratulierte den Soldaten zum «Sieg». Das Abenteuer Kiews sei gescheitert, sagte Putin.
+Putin gratuliert zum «Sieg»
+Nun verkündigte Russland, dass die Region komplett zurückerobert sei. Eine Bestätigung aus Kiew gab es zunächst nicht.
+Kommentare
+User #1698 (nicht angemeldet)
+Der Kursk Move war närrisch
+"""
+
+
+@pytest.fixture
+def article_file(tmp_path: Path) -> Path:
+    path = tmp_path / "in" / "keystone.txt"
+    path.parent.mkdir()
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def open_app(workspace_dir, tiny_model, tmp_path):
+    """Build apps on one workspace; each gets its own service, closed after the test."""
+    benches: list[Workbench] = []
+
+    def make(paths: list[Path] | None = None, **flags) -> WorkbenchApp:
+        flags.setdefault("model", str(tiny_model))
+        flags.setdefault("models_dir", str(tmp_path / "models"))
+        flags.setdefault("reviewer", "ana")
+        bench = Workbench(load_workspace(str(workspace_dir), flags, env={}))
+        benches.append(bench)
+        return WorkbenchApp(bench, paths)
+
+    yield make
+    for bench in benches:
+        bench.close()
+
+
+async def _settle(app: WorkbenchApp, pilot) -> None:
+    """Until no worker runs and none is about to start (mount handlers start them late)."""
+    for _ in range(100):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers) and app.status.state not in (
+            "importing…",
+            "translating…",
+        ):
+            return
+    raise AssertionError(f"the app did not settle: {app.status.state}")
+
+
+async def _open_article(app: WorkbenchApp, pilot) -> ArticleScreen:
+    await _settle(app, pilot)
+    await pilot.press("enter")
+    await _settle(app, pilot)
+    assert isinstance(app.screen, ArticleScreen)
+    return app.screen
+
+
+async def test_list_shows_imported_articles_filters_and_sorts(open_app) -> None:
+    app = open_app([SEEDS])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleListScreen)
+        assert len(screen.shown) == 5
+        await pilot.press(*"kiew")
+        assert [a.title[:4] for a in screen.shown] == ["Kiew"]
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"sea")
+        assert [a.outlet for a in screen.shown] == ["SeaPRwire"]
+        await pilot.press("escape", "ctrl+s")
+        titles = [a.title for a in screen.shown]
+        assert len(titles) == 5 and titles == sorted(titles, key=str.casefold)
+        assert screen.query_one(DataTable).row_count == 5
+
+
+async def test_open_translates_in_the_background_and_fills_in(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        body = [r.segment for r in screen.rows if r.segment.kind.value == "body"]
+        assert body and all(s.status is Status.MT for s in body)
+        assert body[0].target == "Russia confirms involvement of North Korean soldiers"
+        assert app.status.state == "done"
+        assert "model tiny-de-en · transformers" in app.status.render()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])  # small: the list scrolls, keys still move
+async def test_cursor_moves_and_word_alignment_highlights_both_ways(open_app, article_file, size) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=size) as pilot:
+        screen = await _open_article(app, pilot)
+        assert screen.cursor == 0
+        await pilot.press("down")
+        row = screen.current
+        assert row.segment.source.startswith("Russland hat erstmals")
+        assert row.has_class("cursor")
+        await pilot.press("right")
+        assert screen.word.side == "target" and screen.word.index == 0
+        assert row.aligned(screen.word) == {s for s, t in row.segment.alignment if t == 0} != set()
+        await pilot.press("right")
+        assert screen.word.index == 1
+        await pilot.press("tab")
+        assert screen.word.side == "source"
+        assert row.aligned(screen.word) == {t for s, t in row.segment.alignment if s == 0}
+        await pilot.press("up")
+        assert screen.cursor == 0 and screen.word is None
+
+
+async def test_edit_is_saved_at_once_and_survives_a_restart(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down", "e")
+        dialog = app.screen
+        assert isinstance(dialog, EditDialog)
+        assert dialog.query_one(TextArea).text == screen.current.segment.target
+        dialog.query_one(TextArea).text = "Russia admits, for the first time, deploying North Korean troops."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.current.segment.status is Status.EDITED
+        edited_id = screen.current.segment.id
+
+    restarted = open_app()
+    async with restarted.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(restarted, pilot)
+        row = next(r for r in screen.rows if r.segment.id == edited_id)
+        assert row.segment.target == "Russia admits, for the first time, deploying North Korean troops."
+        assert row.segment.status is Status.EDITED
+
+
+async def test_approve_revert_undo_and_history(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down")
+        machine = screen.current.segment.target
+        await pilot.press("a")
+        assert screen.current.segment.status is Status.APPROVED
+        await pilot.press("r")
+        assert (screen.current.segment.status, screen.current.segment.target) == (Status.MT, machine)
+        await pilot.press("u")
+        assert screen.current.segment.status is Status.APPROVED
+        await pilot.press("H")
+        assert isinstance(app.screen, HistoryDialog)
+        assert [e.new_status for e in app.screen.history] == [Status.APPROVED, Status.MT, Status.APPROVED]
+        assert all(e.reviewer == "ana" for e in app.screen.history)
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_missing_model_is_a_notice_and_reviewer_can_translate_by_hand(open_app, article_file) -> None:
+    app = open_app([article_file], model="Helsinki-NLP/opus-mt-de-en", offline=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        assert app.status.errors == 1
+        assert "workbench models pull Helsinki-NLP/opus-mt-de-en" in app.status.last_error
+        assert any("models pull" in n.message for n in app._notifications)
+        await pilot.press("down", "e")
+        app.screen.query_one(TextArea).text = "Russia confirms it deployed North Korean soldiers."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.current.segment.status is Status.EDITED
+
+
+async def test_cancel_stops_between_batches(open_app) -> None:
+    app = open_app([SEEDS / "002_e2235c48d83a146a.txt"], batch_tokens=8)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("enter", "x")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert app.status.state == "cancelled"
+        body = [r.segment for r in screen.rows if r.segment.kind.value == "body"]
+        assert any(s.status is Status.UNTRANSLATED for s in body)
+        await pilot.press("t")  # and it resumes where it stopped
+        await _settle(app, pilot)
+        assert all(r.segment.status is Status.MT for r in screen.rows if r.segment.kind.value == "body")
+
+
+async def test_boilerplate_rows_are_collapsible_and_can_be_flipped(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        boilerplate = [r for r in screen.rows if r.has_class("boilerplate")]
+        assert boilerplate and all(not r.display or r.region.height == 0 for r in boilerplate)
+        await pilot.press("b")
+        await pilot.pause()
+        assert all(r.region.height > 0 for r in boilerplate)
+        while not screen.current.has_class("boilerplate"):
+            await pilot.press("down")
+        await pilot.press("B")
+        assert screen.current.segment.kind.value == "body"
+
+
+async def test_help_screen_and_command_palette_list_the_actions(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        for action in ("Edit", "Approve", "Revert", "Undo", "History", "Translate", "Cancel"):
+            assert action in titles
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert {b.description for b in app.screen.help_bindings} >= {"Approve", "Edit"}
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_mouse_click_moves_the_cursor(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        target = screen.rows[2]
+        await pilot.click(target)
+        assert screen.cursor == 2
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+
+def _snapshot_app(open_app, article_file) -> WorkbenchApp:
+    return open_app([article_file])
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshot_article_list(snap_compare, open_app, article_file, size) -> None:
+    async def settle(pilot) -> None:
+        await _settle(pilot.app, pilot)
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshot_article_screen(snap_compare, open_app, article_file, size) -> None:
+    async def open_and_focus_a_word(pilot) -> None:
+        await _open_article(pilot.app, pilot)
+        await pilot.press("down", "right", "right")
+        await pilot.pause()
+
+    assert snap_compare(
+        _snapshot_app(open_app, article_file), terminal_size=size, run_before=open_and_focus_a_word
+    )

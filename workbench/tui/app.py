@@ -1,0 +1,125 @@
+"""The Textual application: screens, the status line, the command palette, start-up import.
+
+Nothing here imports torch: the model is loaded by the first translation worker, so the list
+paints at once and a missing model is a notice, not a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.widgets import Static
+
+from workbench.errors import WorkbenchError
+from workbench.service import Workbench
+from workbench.settings import Workspace
+from workbench.tui.article_list import ArticleListScreen
+from workbench.tui.article_view import ArticleScreen
+from workbench.tui.dialogs import HelpScreen
+
+
+@dataclass
+class StatusLine:
+    """What the status bar says: model and backend, cache hits, errors, the worker's state."""
+
+    model: str
+    backend: str
+    cached: int = 0
+    requested: int = 0
+    errors: int = 0
+    state: str = "ready"
+    last_error: str = ""
+
+    def update(self, state: str) -> None:
+        self.state = state
+
+    def add_cache(self, cached: int, requested: int) -> None:
+        self.cached += cached
+        self.requested += requested
+
+    def render(self) -> str:
+        parts = [f"model {self.model}", self.backend, f"cache {self.cached}/{self.requested}", self.state]
+        if self.errors:
+            parts.append(f"[b red]{self.errors} error{'s' if self.errors > 1 else ''}[/]: {self.last_error}")
+        return " · ".join(parts)
+
+
+class WorkbenchApp(App[None]):
+    CSS_PATH = "workbench.tcss"
+    TITLE = "workbench"
+
+    def __init__(self, bench: Workbench, import_paths: list[Path] | None = None) -> None:
+        super().__init__()
+        self.bench = bench
+        self.import_paths = import_paths or []
+        self.status = StatusLine(bench.model_label(), bench.settings.backend)
+
+    def on_mount(self) -> None:
+        self.push_screen(ArticleListScreen())
+        if self.import_paths:
+            self.status.update("importing…")
+            self._import(self.import_paths)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _import(self, paths: list[Path]) -> None:
+        bench = self.bench.clone()
+        try:
+            results = bench.import_paths(paths)
+        finally:
+            bench.close()
+        self.call_from_thread(self._imported, [f"{r.path}: {r.error}" for r in results if r.error])
+
+    def _imported(self, errors: list[str]) -> None:
+        for error in errors:
+            self.report_error(error)
+        self.status.update("ready")
+        if isinstance(self.screen, ArticleListScreen):
+            self.screen.reload()
+
+    def open_article(self, article_id: int) -> None:
+        self.push_screen(ArticleScreen(article_id))
+
+    def report_error(self, message: str) -> None:
+        """A notice the reviewer can act on; the app stays up and usable."""
+        self.status.errors += 1
+        self.status.last_error = message
+        self.notify(message, severity="error", timeout=12)
+        self.update_status()
+
+    def update_status(self) -> None:
+        for bar in self.screen.query("#status-bar"):
+            if isinstance(bar, Static):
+                bar.update(self.status.render())
+
+    def show_help(self, screen: Screen) -> None:
+        title = "article" if isinstance(screen, ArticleScreen) else "article list"
+        self.push_screen(HelpScreen(title, list(screen.BINDINGS)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every described binding of the current screen is also a palette command."""
+        yield from super().get_system_commands(screen)
+        for binding in getattr(screen, "BINDINGS", []):
+            if binding.description and not binding.action.startswith("app."):
+                yield SystemCommand(
+                    binding.description,
+                    f"key: {binding.key_display or binding.key.split(',')[0]}",
+                    partial(screen.run_action, binding.action),
+                )
+
+
+def run_app(workspace: Workspace, paths: list[Path]) -> int:
+    """Open the TUI; with paths, import them first (a no-op for files already imported)."""
+    try:
+        bench = Workbench(workspace)
+    except WorkbenchError as error:
+        print(f"workbench: error: {error}")
+        return 1
+    with bench:
+        WorkbenchApp(bench, paths).run()
+    return 0

@@ -1,0 +1,274 @@
+"""The article screen: source and translation side by side, segment cursor, word alignment.
+
+Translation runs in a thread worker that talks to its own clone of the service (its own
+SQLite connection); after every committed batch it asks this screen to re-read the segments,
+so the article fills in while the keys keep working.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from workbench.errors import WorkbenchError
+from workbench.records import Segment, Status
+from workbench.service import Cancelled
+from workbench.tui.dialogs import EditDialog, HistoryDialog
+from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
+
+
+class SegmentList(VerticalScroll, can_focus=False):
+    """The scrolling column of rows; never focused, so the screen's keys move the cursor."""
+
+
+class ArticleScreen(Screen[None]):
+    BINDINGS = [
+        Binding("down,j", "move(1)", "Next", show=False),
+        Binding("up,k", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("right,l", "word(1)", "Next word", show=False),
+        Binding("left,h", "word(-1)", "Previous word", show=False),
+        Binding("tab", "swap_side", "Source/target words", show=False),
+        Binding("enter,e", "edit", "Edit"),
+        Binding("a", "approve", "Approve"),
+        Binding("r", "revert", "Revert"),
+        Binding("u", "undo", "Undo"),
+        Binding("H", "history", "History", show=False),
+        Binding("t", "translate", "Translate"),
+        Binding("x", "cancel", "Cancel"),
+        Binding("b", "toggle_boilerplate", "Boilerplate"),
+        Binding("B", "flip_block", "Body/boilerplate", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape,q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, article_id: int) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.rows: list[SegmentRow] = []
+        self.cursor = 0
+        self.word: WordFocus | None = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        info = self.app.bench.article(self.article_id)
+        with Horizontal(id="article-header"):
+            yield Static(f"{info.title}  [dim]{info.outlet or ''} · {info.language}[/]", id="article-title")
+            yield ProgressBar(id="progress", show_eta=False)
+        with Horizontal(id="column-heads"):
+            yield Static("", classes="marker")
+            yield Static(f"source ({info.language})")
+            yield Static("translation")
+        yield SegmentList(id="segments", classes="hide-boilerplate")
+        yield Static(id="status-bar")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        segments = self.app.bench.segments(self.article_id)
+        previous_block = None
+        for segment in segments:
+            self.rows.append(SegmentRow(segment, paragraph_start=segment.block_position != previous_block))
+            previous_block = segment.block_position
+        await self.query_one("#segments").mount_all(self.rows)
+        self._move_to(self._first_visible())
+        self.app.update_status()
+        if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
+            self.action_translate()
+
+    # --- cursor ---------------------------------------------------------------------------
+
+    def _visible(self, index: int) -> bool:
+        row = self.rows[index]
+        return not (row.has_class("boilerplate") and self._boilerplate_hidden())
+
+    def _boilerplate_hidden(self) -> bool:
+        return self.query_one("#segments").has_class("hide-boilerplate")
+
+    def _first_visible(self) -> int:
+        return next((i for i in range(len(self.rows)) if self._visible(i)), 0)
+
+    @property
+    def current(self) -> SegmentRow | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    def _move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        if self.current:
+            self.current.remove_class("cursor")
+            self.current.set_word_focus(None)
+        self.cursor = index
+        self.word = None
+        row = self.rows[index]
+        row.add_class("cursor")
+        row.refresh_content()
+        self.query_one("#segments", VerticalScroll).scroll_to_widget(row, animate=False)
+
+    def action_move(self, step: int) -> None:
+        index = self.cursor
+        direction = 1 if step > 0 else -1
+        remaining = abs(step)
+        while remaining:
+            candidate = index + direction
+            if not 0 <= candidate < len(self.rows):
+                break
+            index = candidate
+            if self._visible(index):
+                remaining -= 1
+        if self._visible(index):
+            self._move_to(index)
+
+    def on_segment_row_clicked(self, message: SegmentRow.Clicked) -> None:
+        self._move_to(self.rows.index(message.row))
+
+    # --- word alignment -------------------------------------------------------------------
+
+    def action_word(self, step: int) -> None:
+        row = self.current
+        if row is None:
+            return
+        side = self.word.side if self.word else "target"
+        text = row.segment.target if side == "target" else row.segment.source
+        count = word_count(text)
+        if not count:
+            return
+        index = 0 if self.word is None else (self.word.index + step) % count
+        self.word = WordFocus(side, index)
+        row.set_word_focus(self.word)
+
+    def action_swap_side(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        side = "source" if (self.word is None or self.word.side == "target") else "target"
+        text = row.segment.source if side == "source" else row.segment.target
+        self.word = WordFocus(side, 0) if word_count(text) else None
+        row.set_word_focus(self.word)
+
+    # --- review actions -------------------------------------------------------------------
+
+    def _change(self, change, *args) -> None:
+        """Run a service change on the current segment and redraw its row, or say why not."""
+        row = self.current
+        if row is None:
+            return
+        try:
+            segment = change(row.segment.id, *args)
+        except WorkbenchError as error:
+            self.notify(str(error), severity="warning")
+            return
+        row.show(segment)
+        self.app.update_status()
+
+    def action_edit(self) -> None:
+        row = self.current
+        if row is None or row.segment.kind.value == "boilerplate":
+            return
+
+        def saved(text: str | None) -> None:
+            if text is not None and text != row.segment.target:
+                self._change(self.app.bench.edit_segment, text)
+
+        self.app.push_screen(EditDialog(row.segment), saved)
+
+    def action_approve(self) -> None:
+        self._change(self.app.bench.approve_segment)
+
+    def action_revert(self) -> None:
+        self._change(self.app.bench.revert_segment)
+
+    def action_undo(self) -> None:
+        self._change(self.app.bench.undo_last_change)
+
+    def action_history(self) -> None:
+        if self.current:
+            segment = self.current.segment
+            self.app.push_screen(HistoryDialog(segment, self.app.bench.history(segment.id)))
+
+    def action_toggle_boilerplate(self) -> None:
+        self.query_one("#segments").toggle_class("hide-boilerplate")
+        if not self._visible(self.cursor):
+            self._move_to(self._first_visible())
+
+    def action_flip_block(self) -> None:
+        """Mark the current block body when it is boilerplate and the other way round."""
+        row = self.current
+        if row is None:
+            return
+        segment = row.segment
+        self.app.bench.set_boilerplate(
+            self.article_id, segment.block_position, boilerplate=segment.kind.value == "body"
+        )
+        self.reload_segments()
+
+    # --- translation ----------------------------------------------------------------------
+
+    def action_translate(self) -> None:
+        self.query_one("#progress").add_class("running")
+        self.app.status.update(state="translating…")
+        self._translate()
+
+    def action_cancel(self) -> None:
+        if self.workers.cancel_group(self, "translate"):
+            self.app.status.update(state="cancelling…")
+
+    @work(thread=True, exclusive=True, group="translate")
+    def _translate(self) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._on_progress, done, total)
+            if worker.is_cancelled:
+                raise Cancelled("translation cancelled")
+
+        bench = self.app.bench.clone()
+        try:
+            report = bench.translate_article(self.article_id, on_progress=progress)
+        except Cancelled:
+            self.app.call_from_thread(self._on_finished, "cancelled", None)
+        except WorkbenchError as error:
+            self.app.call_from_thread(self._on_finished, "failed", str(error))
+        else:
+            self.app.call_from_thread(self._on_finished, "done", None, report.from_cache, report.segments)
+        finally:
+            bench.close()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self.app.status.update(state=f"translating {done}/{total}")
+        self.reload_segments()
+
+    def _on_finished(self, outcome: str, error: str | None, cached: int = 0, total: int = 0) -> None:
+        self.query_one("#progress").remove_class("running")
+        self.app.status.update(state=outcome)
+        if error:
+            self.app.report_error(error)
+            return
+        if outcome == "done":
+            self.app.status.add_cache(cached, total)
+        self.reload_segments()
+
+    def reload_segments(self) -> None:
+        """Re-read segments from the store; rows keep their place (segment order is stable)."""
+        fresh = {s.id: s for s in self.app.bench.segments(self.article_id)}
+        for row in self.rows:
+            segment: Segment | None = fresh.get(row.segment.id)
+            if segment is not None and segment != row.segment:
+                row.show(segment)
+        self.app.update_status()
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.workers.cancel_group(self, "translate")
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        self.app.show_help(self)

@@ -1,0 +1,113 @@
+"""One aligned row of the article screen: marker | source sentence | translation.
+
+Both texts sit in one horizontal row whose height is the taller of the two, so rows line up
+whatever the lengths. Inside the cursor row a word cursor walks the words of one side and the
+words aligned to it light up on the other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from workbench.records import Segment, Status
+
+LOW_CONFIDENCE = -1.5
+"""Mean log-probability per token below which a translation is marked for a second look."""
+_WORD = re.compile(r"\S+")
+_MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓"}
+
+
+@dataclass(frozen=True)
+class WordFocus:
+    """The word under the word cursor: which side it is on and its index there."""
+
+    side: str  # "source" or "target"
+    index: int
+
+
+def styled_words(text: str, highlighted: set[int], cursor: int | None) -> Text:
+    """`text` with the words at `highlighted` marked and the word at `cursor` reversed."""
+    result = Text(text)
+    for index, match in enumerate(_WORD.finditer(text)):
+        if index == cursor:
+            result.stylize("reverse bold", match.start(), match.end())
+        elif index in highlighted:
+            result.stylize("bold underline", match.start(), match.end())
+    return result
+
+
+def word_count(text: str | None) -> int:
+    return len(_WORD.findall(text or ""))
+
+
+class SegmentRow(Widget):
+    """A segment as a row; the screen owns the cursor and tells the row what to show."""
+
+    class Clicked(Message):
+        def __init__(self, row: SegmentRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, segment: Segment, paragraph_start: bool) -> None:
+        super().__init__(classes="paragraph-start" if paragraph_start else "")
+        self.segment = segment
+        self.focus_word: WordFocus | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="marker")
+        yield Static(classes="source")
+        yield Static(classes="target")
+
+    def on_mount(self) -> None:
+        self.refresh_content()
+
+    def show(self, segment: Segment) -> None:
+        self.segment = segment
+        self.refresh_content()
+
+    def set_word_focus(self, focus: WordFocus | None) -> None:
+        self.focus_word = focus
+        self.refresh_content()
+
+    def aligned(self, focus: WordFocus) -> set[int]:
+        """Indices on the other side aligned to the focused word."""
+        if focus.side == "target":
+            return {s for s, t in self.segment.alignment if t == focus.index}
+        return {t for s, t in self.segment.alignment if s == focus.index}
+
+    def refresh_content(self) -> None:
+        segment = self.segment
+        self.set_class(segment.kind.value == "boilerplate", "boilerplate")
+        self.set_class(segment.status is Status.UNTRANSLATED, "untranslated")
+        low = segment.score is not None and segment.score < LOW_CONFIDENCE
+        self.set_class(low, "low-confidence")
+        marker = _MARKERS.get(segment.status, "!" if low else " ")
+        self.query_one(".marker", Static).update(("▶" if self.has_class("cursor") else " ") + marker)
+        source_hi: set[int] = set()
+        target_hi: set[int] = set()
+        source_cursor = target_cursor = None
+        if self.focus_word is not None:
+            if self.focus_word.side == "target":
+                target_cursor, source_hi = self.focus_word.index, self.aligned(self.focus_word)
+            else:
+                source_cursor, target_hi = self.focus_word.index, self.aligned(self.focus_word)
+        self.query_one(".source", Static).update(styled_words(segment.source, source_hi, source_cursor))
+        self.query_one(".target", Static).update(self._target_text(target_hi, target_cursor))
+
+    def _target_text(self, highlighted: set[int], cursor: int | None) -> Text:
+        segment = self.segment
+        if segment.kind.value == "boilerplate":
+            return Text(f"[{segment.reason}]")
+        if segment.target is None:
+            return Text("…")
+        return styled_words(segment.target, highlighted, cursor)
+
+    def on_click(self) -> None:
+        self.post_message(self.Clicked(self))
