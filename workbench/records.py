@@ -6,7 +6,7 @@ them without importing each other (see docs/architecture.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 WordPair = tuple[int, int]
@@ -130,7 +130,6 @@ class TranslateReport:
     tokens: int = 0
     seconds: float = 0.0
     skipped_human: int = 0
-    failures: list[str] = field(default_factory=list)
 
     def add(self, other: TranslateReport) -> None:
         self.segments += other.segments
@@ -138,7 +137,6 @@ class TranslateReport:
         self.translated += other.translated
         self.tokens += other.tokens
         self.skipped_human += other.skipped_human
-        self.failures.extend(other.failures)
 
     def line(self) -> str:
         rate = self.tokens / self.seconds if self.seconds > 0 else 0.0

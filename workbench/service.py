@@ -206,7 +206,13 @@ class Workbench:
         wanted = [s for s in self.store.segments(article_id) if self._needs_translation(s, model)]
         todo = [s for s in wanted if not s.status.is_human]
         cached = self.store.cached_translations(model.mt_key, (s.source for s in todo))
-        self.store.assign_translations(model.mt_key, [s.id for s in todo if s.source in cached])
+        stale = [
+            s.id
+            for s in todo
+            if s.source in cached and (s.mt_key != model.mt_key or s.status is not Status.MT)
+        ]
+        if stale:
+            self.store.assign_translations(model.mt_key, stale)
         report = TranslateReport(
             segments=len(todo),
             from_cache=sum(s.source in cached for s in todo),

@@ -52,6 +52,7 @@ class MarianTranslator:
         if beam_size:
             self.generation_config.num_beams = beam_size
         self.batch_tokens = batch_tokens
+        self.special_ids = frozenset(self.tokenizer.all_special_ids)
         self.alignment_layer = alignment_layer(self.model.config.decoder_layers)
         limit = min(self.tokenizer.model_max_length, self.model.config.max_position_embeddings)
         self.max_source_tokens = limit - 1  # room for </s>
@@ -113,7 +114,7 @@ class MarianTranslator:
         log_probs: torch.Tensor,
         attention: torch.Tensor,
     ) -> Translation:
-        special = set(self.tokenizer.all_special_ids)
+        special = self.special_ids
         pad, eos = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
         scored = (labels != pad).nonzero().flatten()  # generated tokens up to and including </s>
         length = int(scored.max()) + 1 if len(scored) else 0

@@ -181,11 +181,11 @@ class Store:
             db.execute(f"DELETE FROM blocks WHERE id IN ({marks})", old_blocks)
 
     def articles(self) -> list[ArticleInfo]:
-        return [self._article_info(row) for row in self._db.execute(_ARTICLE_INFO_SQL + " ORDER BY a.id")]
+        return [ArticleInfo(*row) for row in self._db.execute(_ARTICLE_INFO_SQL + " ORDER BY a.id")]
 
     def article(self, article_id: int) -> ArticleInfo | None:
         row = self._db.execute(_ARTICLE_INFO_SQL + " WHERE a.id = ?", (article_id,)).fetchone()
-        return self._article_info(row) if row else None
+        return ArticleInfo(*row) if row else None
 
     def article_id_for_content(self, path: str, content_hash: str) -> int | None:
         row = self._db.execute(
@@ -196,10 +196,6 @@ class Store:
     def article_id_for_path(self, path: str) -> int | None:
         row = self._db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
-
-    @staticmethod
-    def _article_info(row: tuple) -> ArticleInfo:
-        return ArticleInfo(*row)
 
     # --- segments -------------------------------------------------------------------------
 
