@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.export.files import COMBINED_NAME
 from workbench.settings import DEFAULT_MODEL, load_workspace
 
 _SETTING_FLAGS = (
@@ -36,6 +37,21 @@ def _common_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    from workbench.export.formats import parse_formats
+
+    try:
+        return tuple(parse_formats(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got '{text}'")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
@@ -49,8 +65,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="import articles (.txt, .md, .html)")
     imp.add_argument("paths", nargs="+", type=Path)
 
-    tr = commands.add_parser("translate", parents=[common], help="import and machine-translate")
+    tr = commands.add_parser("translate", parents=[common], help="import, machine-translate, write outputs")
     tr.add_argument("targets", nargs="*", help="files, folders or article ids (default: every article)")
+    tr.add_argument("--out", type=Path, help="write one output per article and format into this directory")
+    tr.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default="jsonl,md,tmx,xliff,txt",
+        help="comma-separated: jsonl, md, tmx, xliff, txt (default: all)",
+    )
+    tr.add_argument(
+        "--combined", action="store_true", help=f"also write one {COMBINED_NAME} over all articles"
+    )
+    tr.add_argument("--include-boilerplate", action="store_true", help="keep boilerplate in the txt output")
+    tr.add_argument("--jobs", type=_positive, default=1, help="articles translated in parallel processes")
+    tr.add_argument("--quiet", action="store_true", help="a log line per article instead of a progress bar")
     tr.add_argument("--print", dest="print_result", action="store_true", help="print the articles after")
 
     commands.add_parser("articles", parents=[common], help="list the articles in the workspace")

@@ -10,6 +10,8 @@ import argparse
 import shutil
 import sys
 import textwrap
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.settings import Workspace
@@ -23,12 +25,12 @@ def _open(workspace: Workspace):  # -> Workbench; imported late to keep start-up
 
 def import_paths(workspace: Workspace, args: argparse.Namespace) -> int:
     with _open(workspace) as bench:
-        results = bench.import_paths(args.paths)
-    return _report_imports(results)
+        failures = _report_imports(bench.import_paths(args.paths))
+    return 1 if failures else 0
 
 
-def _report_imports(results: list) -> int:
-    """Print one line per file; exit status 1 when any file failed."""
+def _report_imports(results: list) -> list[tuple[str, str]]:
+    """Print one line per file; return the (path, reason) of the files that failed."""
     for result in results:
         if result.error:
             print(f"error: {result.path}: {result.error}", file=sys.stderr)
@@ -36,28 +38,42 @@ def _report_imports(results: list) -> int:
         for warning in result.warnings:
             print(f"warning: {result.path}: {warning}", file=sys.stderr)
         print(f"{result.outcome.value:9s} #{result.article_id}  {result.path}")
-    failed = sum(1 for r in results if r.error)
     if not results:
         print("no .txt, .md or .html files found", file=sys.stderr)
-        return 1
-    return 1 if failed else 0
+        return [("(input)", "no .txt, .md or .html files found")]
+    return [(r.path, r.error) for r in results if r.error]
 
 
 def translate(workspace: Workspace, args: argparse.Namespace) -> int:
+    from workbench.batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        out_dir=args.out,
+        formats=args.formats if args.out else (),
+        combined=args.combined,
+        include_boilerplate=args.include_boilerplate,
+        jobs=args.jobs,
+    )
     with _open(workspace) as bench:
-        ids, status = _article_ids(bench, args.targets)
-        report = bench.translate_articles(ids, on_progress=_progress_printer())
-        print(report.line())
+        ids, failures = _article_ids(bench, args.targets)
+        with _progress_display(bench, ids, args.quiet) as on_progress:
+            result = run_batch(bench, ids, options, on_progress)
+        print(result.report.line())
+        failures += result.failures
+        if failures:
+            print(f"failed: {len(failures)}", file=sys.stderr)
+            for path, reason in failures:
+                print(f"  {path}: {reason}", file=sys.stderr)
         if args.print_result:
             for article_id in ids:
                 _print_article(bench, article_id)
-    return status
+    return 1 if failures else 0
 
 
-def _article_ids(bench, targets: list[str]) -> tuple[list[int], int]:
+def _article_ids(bench, targets: list[str]) -> tuple[list[int], list[tuple[str, str]]]:
     """Article ids for the given targets: ids as they are, paths imported first."""
     if not targets:
-        return [a.id for a in bench.articles()], 0
+        return [a.id for a in bench.articles()], []
     ids: list[int] = []
     paths = []
     for target in targets:
@@ -65,23 +81,57 @@ def _article_ids(bench, targets: list[str]) -> tuple[list[int], int]:
             ids.append(bench.find_article(target))
         else:
             paths.append(Path(target))
-    status = 0
+    failures: list[tuple[str, str]] = []
     if paths:
         results = bench.import_paths(paths)
-        status = _report_imports(results)
+        failures = _report_imports(results)
         ids.extend(r.article_id for r in results if r.article_id is not None)
-    return list(dict.fromkeys(ids)), status
+    return list(dict.fromkeys(ids)), failures
 
 
-def _progress_printer():
-    """A one-line progress display on a terminal; silence when output is piped."""
-    if not sys.stderr.isatty():
-        return None
+@contextmanager
+def _progress_display(bench, article_ids: list[int], quiet: bool):
+    """A progress bar over segments (ETA, tok/s) on a terminal; log lines with --quiet."""
+    # Looked up now: the callback may run on a relay thread, which must not use this connection.
+    paths = {i: bench.article(i).path for i in article_ids}
+    estimate = {i: bench.article(i).segments for i in article_ids}
+    latest: dict[int, object] = {}
+    if quiet:
 
-    def show(done: int, total: int) -> None:
-        print(f"\r  {done}/{total} segments", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        def log(article_id: int, report) -> None:
+            if report.done == report.segments:
+                counts = f"{report.segments} segments ({report.from_cache} from cache)"
+                print(f"#{article_id} {paths[article_id]}: {counts}")
 
-    return show
+        yield log
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    started = time.monotonic()
+    columns = (
+        TextColumn("translating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("segments · {task.fields[rate]} tok/s ·"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("translate", total=sum(estimate.values()), rate="0")
+
+        def update(article_id: int, report) -> None:
+            latest[article_id] = report
+            estimate[article_id] = report.segments
+            tokens = sum(r.tokens for r in latest.values())
+            rate = tokens / max(time.monotonic() - started, 1e-6)
+            progress.update(
+                task,
+                total=sum(estimate.values()),
+                completed=sum(r.done for r in latest.values()),
+                rate=f"{rate:.0f}",
+            )
+
+        yield update
 
 
 def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:

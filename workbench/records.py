@@ -138,6 +138,10 @@ class TranslateReport:
         self.tokens += other.tokens
         self.skipped_human += other.skipped_human
 
+    @property
+    def done(self) -> int:
+        return self.from_cache + self.translated
+
     def line(self) -> str:
         rate = self.tokens / self.seconds if self.seconds > 0 else 0.0
         return (

@@ -23,13 +23,14 @@ from workbench.engines.model_files import (
 )
 from workbench.engines.translator import Translator, load_translator
 from workbench.errors import WorkbenchError
+from workbench.export.document import ExportArticle
 from workbench.ingest.article import find_files, read_article
 from workbench.records import ArticleInfo, BlockKind, Edit, Segment, Status, TranslateReport
 from workbench.settings import Workspace
 from workbench.store.database import ImportOutcome, Store
 
-ProgressCallback = Callable[[int, int], None]
-"""Called as (segments done, segments to do) after each committed batch."""
+ProgressCallback = Callable[[TranslateReport], None]
+"""Called with the article's report so far (done = from_cache + translated) after each committed batch."""
 TranslatorFactory = Callable[..., Translator]
 
 
@@ -222,9 +223,8 @@ class Workbench:
         ids_by_source: dict[str, list[int]] = {}
         for s in todo:
             ids_by_source.setdefault(s.source, []).append(s.id)
-        done = report.from_cache
         if on_progress:
-            on_progress(done, len(todo))
+            on_progress(report)
         if missing:
             for batch in self.translator().translate_batches(missing):
                 results = [(missing[i], translation) for i, translation in batch]
@@ -232,9 +232,9 @@ class Workbench:
                 self.store.put_translations(model.mt_key, results, ids)
                 report.translated += len(ids)
                 report.tokens += sum(t.tokens for _, t in results)
-                done += len(ids)
+                report.seconds = time.monotonic() - started
                 if on_progress:
-                    on_progress(done, len(todo))
+                    on_progress(report)
         report.seconds = time.monotonic() - started
         return report
 
@@ -245,6 +245,11 @@ class Workbench:
         if model.source_language:
             return segment.language in (model.source_language, "und")
         return segment.language != model.target_language
+
+    def export_document(self, article_id: int) -> ExportArticle:
+        """An article as the export writers read it: current texts, human ones first."""
+        target = self.model().target_language or "en"
+        return ExportArticle(self.article(article_id), tuple(self.segments(article_id)), target)
 
     # --- review ---------------------------------------------------------------------------
 

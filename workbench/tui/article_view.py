@@ -16,7 +16,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.records import Segment, Status
+from workbench.records import Segment, Status, TranslateReport
 from workbench.service import Cancelled
 from workbench.tui.dialogs import EditDialog, HistoryDialog
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
@@ -223,8 +223,8 @@ class ArticleScreen(Screen[None]):
     def _translate(self) -> None:
         worker = get_current_worker()
 
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._on_progress, done, total)
+        def progress(report: TranslateReport) -> None:
+            self.app.call_from_thread(self._on_progress, report.done, report.segments)
             if worker.is_cancelled:
                 raise Cancelled("translation cancelled")
 

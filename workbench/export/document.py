@@ -1,0 +1,37 @@
+"""The plain data every writer reads: an article and its segments, human text first."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import groupby
+
+from workbench.records import ArticleInfo, BlockKind, Segment
+
+
+@dataclass(frozen=True)
+class ExportArticle:
+    info: ArticleInfo
+    segments: tuple[Segment, ...]
+    target_language: str
+
+    @property
+    def source_language(self) -> str:
+        return self.info.language
+
+    def paragraphs(self) -> list[list[Segment]]:
+        """Segments grouped by source block, in reading order."""
+        return [list(group) for _, group in groupby(self.segments, key=lambda s: s.block_position)]
+
+    def body(self) -> list[Segment]:
+        return [s for s in self.segments if s.kind is BlockKind.BODY]
+
+
+def model_name(segment: Segment) -> str | None:
+    """The model id named in a segment's machine-translation cache key."""
+    if not segment.mt_key:
+        return None
+    try:
+        return json.loads(segment.mt_key).get("model")
+    except (ValueError, AttributeError):
+        return None
