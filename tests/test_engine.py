@@ -129,3 +129,38 @@ def test_pickle_only_checkpoint_is_refused(tmp_path) -> None:
     (tmp_path / "pytorch_model.bin").write_bytes(b"not really")
     with pytest.raises(ModelError, match="pickle"):
         check_model_dir(tmp_path)
+
+
+def test_ctranslate2_greedy_float32_matches_transformers_token_for_token(tiny_model, pairs, tmp_path) -> None:
+    from workbench.engines.ctranslate2_marian import CTranslate2Translator
+    from workbench.engines.marian import MarianTranslator
+
+    sources = [s for s, _ in pairs] + ["Die Regierung in Kiew sprach am Montag über neue Waffen."]
+    reference = MarianTranslator(tiny_model, beam_size=1).translate(sources)
+    fast = CTranslate2Translator(tiny_model, tmp_path / "ct2", beam_size=1, compute_type="float32").translate(
+        sources
+    )
+    assert [t.text for t in fast] == [t.text for t in reference]
+    assert [t.alignment for t in fast] == [t.alignment for t in reference]
+    assert all(abs(a.score - b.score) < 0.01 for a, b in zip(fast, reference, strict=True))
+
+
+def test_ctranslate2_int8_default_reproduces_the_fixture(tiny_model, pairs, tmp_path) -> None:
+    from workbench.engines.translator import load_translator, resolve_backend
+
+    assert resolve_backend("auto") == "ctranslate2"
+    translator = load_translator(tiny_model, converted_dir=tmp_path / "ct2")
+    assert translator.backend == "ctranslate2"
+    assert (tmp_path / "ct2" / "model.bin").is_file()  # converted once, on first use
+    outputs = translator.translate([s for s, _ in pairs])
+    assert CHRF().corpus_score([t.text for t in outputs], [[t for _, t in pairs]]).score >= 90
+    long_sentence = ", ".join([pairs[3][0].rstrip(".")] * 80) + "."
+    assert translator.translate([long_sentence])[0].pieces > 1
+
+
+def test_transformers_dynamic_int8_still_translates(tiny_model, pairs) -> None:
+    from workbench.engines.translator import load_translator
+
+    translator = load_translator(tiny_model, backend="transformers-int8")
+    assert translator.backend == "transformers-int8"
+    assert translator.translate([pairs[0][0]])[0].text == pairs[0][1]

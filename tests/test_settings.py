@@ -13,7 +13,7 @@ def test_defaults(tmp_path: Path) -> None:
     workspace = load_workspace(str(tmp_path), env={"USER": "ana"})
     settings = workspace.settings
     assert settings.model == DEFAULT_MODEL
-    assert (settings.backend, settings.beam_size, settings.reviewer) == ("transformers", None, "ana")
+    assert (settings.backend, settings.beam_size, settings.reviewer) == ("auto", None, "ana")
     assert workspace.db_path == tmp_path / "workbench.db"
 
 
@@ -38,7 +38,7 @@ def test_workspace_from_environment_and_default(tmp_path: Path, monkeypatch) -> 
         ("colour = 'blue'\n", {}, "unknown setting 'colour'"),
         ("model = \n", {}, "not valid TOML"),
         ("", {"WORKBENCH_BATCH_TOKENS": "many"}, "WORKBENCH_BATCH_TOKENS must be a positive integer"),
-        ("", {"WORKBENCH_BACKEND": "magic"}, "WORKBENCH_BACKEND must be one of transformers"),
+        ("", {"WORKBENCH_BACKEND": "magic"}, "WORKBENCH_BACKEND must be one of auto, ctranslate2"),
     ],
 )
 def test_bad_values_name_the_file_or_variable(tmp_path: Path, toml: str, env: dict, message: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, TextArea
 
+from workbench.engines.translator import load_translator
 from workbench.records import Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace
@@ -42,11 +44,11 @@ def open_app(workspace_dir, tiny_model, tmp_path):
     """Build apps on one workspace; each gets its own service, closed after the test."""
     benches: list[Workbench] = []
 
-    def make(paths: list[Path] | None = None, **flags) -> WorkbenchApp:
+    def make(paths: list[Path] | None = None, factory=load_translator, **flags) -> WorkbenchApp:
         flags.setdefault("model", str(tiny_model))
         flags.setdefault("models_dir", str(tmp_path / "models"))
         flags.setdefault("reviewer", "ana")
-        bench = Workbench(load_workspace(str(workspace_dir), flags, env={}))
+        bench = Workbench(load_workspace(str(workspace_dir), flags, env={}), translator_factory=factory)
         benches.append(bench)
         return WorkbenchApp(bench, paths)
 
@@ -61,10 +63,7 @@ async def _settle(app: WorkbenchApp, pilot) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(worker.is_running for worker in app.workers) and app.status.state not in (
-            "importing…",
-            "translating…",
-        ):
+        if not any(worker.is_running for worker in app.workers) and not app.status.busy:
             return
     raise AssertionError(f"the app did not settle: {app.status.state}")
 
@@ -102,7 +101,7 @@ async def test_open_translates_in_the_background_and_fills_in(open_app, article_
         assert body and all(s.status is Status.MT for s in body)
         assert body[0].target == "Russia confirms involvement of North Korean soldiers"
         assert app.status.state == "done"
-        assert "model tiny-de-en · transformers" in app.status.render()
+        assert "model tiny-de-en · ctranslate2" in app.status.render()
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])  # small: the list scrolls, keys still move
@@ -183,8 +182,22 @@ async def test_missing_model_is_a_notice_and_reviewer_can_translate_by_hand(open
         assert screen.current.segment.status is Status.EDITED
 
 
+def paced_translator(*args, **kwargs):
+    """The real translator, slowed to 0.2 s a batch so a key press lands mid-translation."""
+    translator = load_translator(*args, **kwargs)
+    real = translator.translate_batches
+
+    def paced(texts):
+        for batch in real(texts):
+            time.sleep(0.2)
+            yield batch
+
+    translator.translate_batches = paced
+    return translator
+
+
 async def test_cancel_stops_between_batches(open_app) -> None:
-    app = open_app([SEEDS / "002_e2235c48d83a146a.txt"], batch_tokens=8)
+    app = open_app([SEEDS / "002_e2235c48d83a146a.txt"], factory=paced_translator, batch_tokens=8)
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
         await pilot.press("enter", "x")

@@ -21,7 +21,7 @@ from workbench.engines.model_files import (
     resolve_model,
     stat_signature,
 )
-from workbench.engines.translator import Translator, load_translator
+from workbench.engines.translator import Translator, load_translator, resolve_backend
 from workbench.errors import WorkbenchError
 from workbench.export.document import ExportArticle
 from workbench.ingest.article import find_files, read_article
@@ -50,6 +50,8 @@ class ModelInfo:
     mt_key: str
     source_language: str | None
     target_language: str | None
+    sha256: str
+    """First 16 hex digits of the hash of the model's files."""
 
 
 class Cancelled(WorkbenchError):
@@ -151,14 +153,20 @@ class Workbench:
             name = self.settings.model
             path = resolve_model(name, self.workspace.models_dir, self.settings.offline)
             source, target = model_languages(path, name)
+            digest = self._model_hash(path)[:16]
             key = {
                 "model": name,
-                "sha256": self._model_hash(path)[:16],
-                "backend": self.settings.backend,
+                "sha256": digest,
+                "backend": resolve_backend(self.settings.backend),
                 "num_beams": self.settings.beam_size or num_beams(path),
             }
-            self._engine.model = ModelInfo(name, path, json.dumps(key, sort_keys=True), source, target)
+            self._engine.model = ModelInfo(
+                name, path, json.dumps(key, sort_keys=True), source, target, digest
+            )
         return self._engine.model
+
+    def backend_label(self) -> str:
+        return resolve_backend(self.settings.backend)
 
     def model_label(self) -> str:
         """The configured model as a person reads it: a hub id, or a directory's name."""
@@ -175,11 +183,15 @@ class Workbench:
 
     def translator(self) -> Translator:
         if self._engine.translator is None:
+            model = self.model()
             self._engine.translator = self._engine.factory(
-                self.model().path,
+                model.path,
                 backend=self.settings.backend,
                 beam_size=self.settings.beam_size,
                 batch_tokens=self.settings.batch_tokens,
+                converted_dir=self.workspace.models_dir
+                / "ctranslate2"
+                / f"{model.path.name}-{model.sha256}-int8",
             )
         return self._engine.translator
 

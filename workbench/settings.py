@@ -15,11 +15,11 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from workbench.engines.translator import BACKENDS
 from workbench.errors import WorkbenchError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-de-en"
 DEFAULT_WORKSPACE = ".workbench"
-BACKENDS = ("transformers",)
 DB_NAME = "workbench.db"
 TOML_NAME = "workbench.toml"
 
@@ -55,7 +55,8 @@ def _flag(value: Any) -> bool:
 @dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
-    backend: str = "transformers"
+    backend: str = "auto"
+    """auto: CTranslate2 int8 when installed, else transformers (the reference)."""
     beam_size: int | None = None
     """None: the model's own generation config decides (4 for opus-mt)."""
     batch_tokens: int = 4096

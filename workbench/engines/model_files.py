@@ -131,12 +131,14 @@ def model_languages(path: Path, name: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def read_json(path: Path) -> dict:
+    """A model's JSON config file, or {} when it has none."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def num_beams(path: Path) -> int:
     """The beam size the model's own generation config asks for (1 when it says nothing)."""
-    config = path / "generation_config.json"
-    if config.is_file():
-        return int(json.loads(config.read_text(encoding="utf-8")).get("num_beams") or 1)
-    return 1
+    return int(read_json(path / "generation_config.json").get("num_beams") or 1)
 
 
 def _model_files(path: Path) -> list[Path]:

@@ -74,6 +74,7 @@ def build_tiny_marian(
     out_dir.mkdir(parents=True, exist_ok=True)
     tokenizer = _train_tokenizer(pairs, out_dir, vocab_size)
     model = MarianMTModel(_config(reference_dir, len(tokenizer)))
+    _zero_start_embedding(model)
     generation_config = _generation_config(reference_dir, model.config)
     epochs = _train(model, tokenizer, pairs, target_chrf, started + max_seconds, log)
     model.generation_config = generation_config
@@ -155,6 +156,20 @@ def _config(reference_dir: Path | None, vocab_size: int) -> MarianConfig:
     return MarianConfig(**values)
 
 
+def _zero_start_embedding(model: MarianMTModel) -> None:
+    """Marian decoders start from the <pad> embedding, which is all zeros in opus-mt models.
+
+    transformers 5 leaves that row random at init, and the output projection, tied to the
+    embeddings, would train it; CTranslate2 assumes zeros (`start_from_zero_embedding`), so
+    without this the two backends disagree. The row is zeroed and its gradient masked.
+    """
+    pad = model.config.pad_token_id
+    weight = model.get_input_embeddings().weight
+    with torch.no_grad():
+        weight[pad].zero_()
+    weight.register_hook(lambda grad: grad.index_fill(0, torch.tensor([pad]), 0.0))
+
+
 def _generation_config(reference_dir: Path | None, config: MarianConfig) -> GenerationConfig:
     values = {
         k: v
@@ -185,7 +200,7 @@ def _train(
 ) -> int:
     # Post-norm Marian with scaled embeddings collapses into a decoder-only language model
     # (one output for every input) at 1e-3 and above; 5e-4 learns the fixture reliably.
-    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.0)
     order = list(range(len(pairs)))
     epoch = 0
     while time.monotonic() < deadline:

@@ -6,6 +6,7 @@ translator is actually built.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -26,11 +27,34 @@ class Translator(Protocol):
         ...
 
 
+BACKENDS = ("auto", "ctranslate2", "transformers", "transformers-int8")
+
+
+def resolve_backend(name: str) -> str:
+    """'auto' is CTranslate2 when it is installed (about 4x faster on CPU), else transformers."""
+    if name != "auto":
+        return name
+    return "ctranslate2" if importlib.util.find_spec("ctranslate2") else "transformers"
+
+
 def load_translator(
-    model_dir: Path, backend: str = "transformers", beam_size: int | None = None, batch_tokens: int = 4096
+    model_dir: Path,
+    backend: str = "auto",
+    beam_size: int | None = None,
+    batch_tokens: int = 4096,
+    converted_dir: Path | None = None,
 ) -> Translator:
-    if backend == "transformers":
+    """Build the backend; `converted_dir` is where CTranslate2 keeps its converted copy."""
+    backend = resolve_backend(backend)
+    if backend == "ctranslate2":
+        from workbench.engines.ctranslate2_marian import CTranslate2Translator
+
+        converted = converted_dir or model_dir.parent / f"{model_dir.name}-ctranslate2-int8"
+        return CTranslate2Translator(model_dir, converted, beam_size=beam_size, batch_tokens=batch_tokens)
+    if backend in ("transformers", "transformers-int8"):
         from workbench.engines.marian import MarianTranslator
 
-        return MarianTranslator(model_dir, beam_size=beam_size, batch_tokens=batch_tokens)
+        return MarianTranslator(
+            model_dir, beam_size=beam_size, batch_tokens=batch_tokens, quantize=backend == "transformers-int8"
+        )
     raise ValueError(f"unknown backend '{backend}'")

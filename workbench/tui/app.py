@@ -39,6 +39,11 @@ class StatusLine:
     def update(self, state: str) -> None:
         self.state = state
 
+    @property
+    def busy(self) -> bool:
+        """A worker is importing, translating or cancelling and will report back."""
+        return self.state.startswith(("importing", "translating", "cancelling"))
+
     def add_cache(self, cached: int, requested: int) -> None:
         self.cached += cached
         self.requested += requested
@@ -58,7 +63,7 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self.bench = bench
         self.import_paths = import_paths or []
-        self.status = StatusLine(bench.model_label(), bench.settings.backend)
+        self.status = StatusLine(bench.model_label(), bench.backend_label())
 
     def on_mount(self) -> None:
         self.push_screen(ArticleListScreen())

@@ -1,0 +1,113 @@
+"""MarianMT through CTranslate2 int8: the fast backend, the default when ctranslate2 is installed.
+
+The transformers model is converted once, on first use, into a directory keyed by the source
+model's content hash (so a changed model is converted again, never served stale). Tokenizing,
+batching, clause splitting and alignment are the shared pipeline; the alignment is read from the
+same decoder layer as in the reference backend, averaged over all its heads.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import ctranslate2
+from ctranslate2.converters import TransformersConverter
+
+from workbench.engines.marian import alignment_layer
+from workbench.engines.model_files import ModelError, check_model_dir, read_json
+from workbench.engines.pipeline import BatchedTranslator, load_tokenizer
+from workbench.records import Translation
+
+
+class _AligningConverter(TransformersConverter):
+    """The stock converter, with the alignment layer and heads the workbench uses."""
+
+    def __init__(self, model_dir: Path, layer: int, heads: int) -> None:
+        super().__init__(str(model_dir))
+        self.layer, self.heads = layer, heads
+
+    def _load(self):
+        spec = super()._load()
+        spec.decoder.alignment_layer = spec.decoder.alignment_layer.dtype.type(self.layer)
+        spec.decoder.alignment_heads = spec.decoder.alignment_heads.dtype.type(self.heads)
+        return spec
+
+
+def convert_model(model_dir: Path, target: Path, quantization: str = "int8") -> Path:
+    """Convert a transformers Marian model for CTranslate2 into `target` (atomically)."""
+    if (target / "model.bin").is_file():
+        return target
+    config = read_json(model_dir / "config.json")
+    layer = alignment_layer(int(config.get("decoder_layers", 6)))
+    heads = int(config.get("decoder_attention_heads", 8))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        _AligningConverter(model_dir, layer, heads).convert(
+            str(staging), quantization=quantization, force=True
+        )
+        os.replace(staging, target)
+    except Exception as error:  # noqa: BLE001 - the converter raises anything; the user gets one line
+        shutil.rmtree(staging, ignore_errors=True)
+        if (target / "model.bin").is_file():  # another process converted it meanwhile
+            return target
+        raise ModelError(
+            f"{model_dir}: cannot convert for CTranslate2 ({str(error).splitlines()[0]})"
+        ) from None
+    return target
+
+
+class CTranslate2Translator(BatchedTranslator):
+    backend = "ctranslate2"
+
+    def __init__(
+        self,
+        model_dir: Path,
+        converted_dir: Path,
+        beam_size: int | None = None,
+        batch_tokens: int = 4096,
+        compute_type: str = "int8",
+    ) -> None:
+        check_model_dir(model_dir)
+        config = read_json(model_dir / "config.json")
+        super().__init__(
+            model_dir,
+            load_tokenizer(model_dir),
+            int(config.get("max_position_embeddings", 512)),
+            batch_tokens,
+        )
+        generation = read_json(model_dir / "generation_config.json")
+        self.beam_size = beam_size or int(generation.get("num_beams") or 1)
+        self.max_decoding_length = int(generation.get("max_length") or 512)
+        self.converted_dir = convert_model(model_dir, converted_dir, compute_type)
+        threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+        self.engine = ctranslate2.Translator(
+            str(self.converted_dir), device="cpu", compute_type=compute_type, intra_threads=threads
+        )
+
+    def _translate_batch(self, texts: list[str]) -> list[Translation]:
+        source_ids = [self.tokenizer(text).input_ids for text in texts]
+        results = self.engine.translate_batch(
+            [self.tokenizer.convert_ids_to_tokens(ids) for ids in source_ids],
+            beam_size=self.beam_size,
+            max_decoding_length=self.max_decoding_length,
+            return_scores=True,
+            return_attention=True,
+            max_input_length=0,  # the pipeline already cut long inputs; never truncate here
+        )
+        return [
+            self._one(text, ids, result) for text, ids, result in zip(texts, source_ids, results, strict=True)
+        ]
+
+    def _one(self, source: str, source_ids: list[int], result) -> Translation:
+        target_ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
+        text = self.tokenizer.decode(target_ids, skip_special_tokens=True)
+        return Translation(
+            text=text,
+            alignment=self._align(source, text, source_ids, target_ids, result.attention[0]),
+            score=float(result.scores[0]),  # log-probability normalised by length
+            tokens=len(target_ids) + 1,  # and </s>
+        )

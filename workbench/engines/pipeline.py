@@ -1,0 +1,127 @@
+"""What every backend does the same way: clause splitting, token-budget batches, streaming, joining.
+
+A backend subclasses `BatchedTranslator` and implements `_translate_batch` (a list of texts that
+fit the model in, `Translation`s out); everything else, and so every behaviour the tests pin
+down, is shared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from transformers import MarianTokenizer
+from transformers.utils import logging as transformers_logging
+
+from workbench.engines.alignment import align_words
+from workbench.engines.batching import plan_batches, split_to_fit
+from workbench.engines.model_files import ModelError
+from workbench.records import Translation
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text_index: int
+    piece_index: int
+    text: str
+
+
+def load_tokenizer(model_dir: Path) -> MarianTokenizer:
+    transformers_logging.disable_progress_bar()  # a TUI and a batch log have their own progress
+    try:
+        return MarianTokenizer.from_pretrained(model_dir)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ModelError(
+            f"{model_dir}: cannot load a Marian tokenizer ({str(error).splitlines()[0]})"
+        ) from None
+
+
+class BatchedTranslator:
+    backend = ""
+
+    def __init__(
+        self, model_dir: Path, tokenizer: MarianTokenizer, max_positions: int, batch_tokens: int
+    ) -> None:
+        self.model_dir = model_dir
+        self.tokenizer = tokenizer
+        self.batch_tokens = batch_tokens
+        self.special_ids = frozenset(tokenizer.all_special_ids)
+        self.max_source_tokens = min(tokenizer.model_max_length, max_positions) - 1  # room for </s>
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.tokenize(text))
+
+    def translate(self, texts: Sequence[str]) -> list[Translation]:
+        results: dict[int, Translation] = {}
+        for batch in self.translate_batches(texts):
+            results.update(batch)
+        return [results[i] for i in range(len(texts))]
+
+    def translate_batches(self, texts: Sequence[str]) -> Iterator[list[tuple[int, Translation]]]:
+        """Texts too long for the model are cut into clause pieces and put back together."""
+        pieces = [
+            _Piece(i, j, piece)
+            for i, text in enumerate(texts)
+            for j, piece in enumerate(split_to_fit(text, self.count_tokens, self.max_source_tokens))
+        ]
+        expected: dict[int, int] = defaultdict(int)
+        for piece in pieces:
+            expected[piece.text_index] += 1
+        done: dict[int, dict[int, tuple[str, Translation]]] = defaultdict(dict)
+        lengths = [self.count_tokens(piece.text) + 1 for piece in pieces]
+        for batch in plan_batches(lengths, self.batch_tokens):
+            finished = []
+            batch_pieces = [pieces[i] for i in batch]
+            translations = self._translate_batch([piece.text for piece in batch_pieces])
+            for piece, translation in zip(batch_pieces, translations, strict=True):
+                done[piece.text_index][piece.piece_index] = (piece.text, translation)
+                if len(done[piece.text_index]) == expected[piece.text_index]:
+                    parts = done.pop(piece.text_index)
+                    finished.append((piece.text_index, join_pieces([parts[k] for k in sorted(parts)])))
+            if finished:
+                yield finished
+
+    def _translate_batch(self, texts: list[str]) -> list[Translation]:
+        raise NotImplementedError
+
+    def _align(
+        self, source: str, target: str, source_ids: list[int], target_ids: list[int], attention: np.ndarray
+    ) -> tuple[tuple[int, int], ...]:
+        """Word alignment from a (target tokens x source tokens) attention matrix over token ids.
+
+        Rows and columns of special tokens (</s>, padding) are dropped before subwords are merged.
+        """
+        rows = [i for i, t in enumerate(target_ids) if t not in self.special_ids]
+        cols = [i for i, t in enumerate(source_ids) if t not in self.special_ids]
+        matrix = np.asarray(attention, dtype=np.float64)[np.ix_(rows, cols)]
+        return align_words(
+            matrix,
+            self.tokenizer.convert_ids_to_tokens([target_ids[i] for i in rows]),
+            self.tokenizer.convert_ids_to_tokens([source_ids[i] for i in cols]),
+            len(target.split()),
+            len(source.split()),
+        )
+
+
+def join_pieces(pieces: list[tuple[str, Translation]]) -> Translation:
+    """One Translation from the (source piece, translation) pairs of a long text, in order."""
+    if len(pieces) == 1:
+        return pieces[0][1]
+    parts = [translation for _, translation in pieces]
+    pairs = []
+    source_offset = target_offset = 0
+    for source, part in pieces:
+        pairs.extend((s + source_offset, t + target_offset) for s, t in part.alignment)
+        source_offset += len(source.split())
+        target_offset += len(part.text.split())
+    tokens = sum(p.tokens for p in parts)
+    return Translation(
+        text=" ".join(p.text for p in parts),
+        alignment=tuple(pairs),
+        score=sum(p.score * p.tokens for p in parts) / tokens,
+        tokens=tokens,
+        pieces=len(parts),
+    )
