@@ -82,6 +82,7 @@ class CTranslate2Translator(BatchedTranslator):
         generation = read_json(model_dir / "generation_config.json")
         self.beam_size = beam_size or int(generation.get("num_beams") or 1)
         self.max_decoding_length = int(generation.get("max_length") or 512)
+        self.min_decoding_length = 1
         self.converted_dir = convert_model(model_dir, converted_dir, compute_type)
         threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
         self.engine = ctranslate2.Translator(
@@ -94,6 +95,7 @@ class CTranslate2Translator(BatchedTranslator):
             [self.tokenizer.convert_ids_to_tokens(ids) for ids in source_ids],
             beam_size=self.beam_size,
             max_decoding_length=self.max_decoding_length,
+            min_decoding_length=self.min_decoding_length,
             return_scores=True,
             return_attention=True,
             max_input_length=0,  # the pipeline already cut long inputs; never truncate here

@@ -96,8 +96,33 @@ def evaluate_chrf(model_dir: Path, pairs: list[tuple[str, str]]) -> float:
     return CHRF().corpus_score(hypotheses, [[target for _, target in pairs]]).score
 
 
-def _train_tokenizer(pairs: list[tuple[str, str]], out_dir: Path, vocab_size: int) -> MarianTokenizer:
-    """One shared SentencePiece model for both sides, as opus-mt-de-en has."""
+def build_reference_shaped_marian(pairs: list[tuple[str, str]], out_dir: Path, reference_dir: Path) -> Path:
+    """A model exactly shaped like the reference (opus-mt-de-en: 74M parameters), random weights.
+
+    For benchmarks: its speed and memory are the real model's; its output is noise. The
+    SentencePiece model is trained on the fixture and the vocabulary padded with unused entries
+    up to the reference size, so embedding and output layers have the real dimensions.
+    """
+    torch.manual_seed(0)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reference = _reference(reference_dir, "config.json")
+    tokenizer = _train_tokenizer(pairs, out_dir, 600, pad_to=int(reference["vocab_size"]))
+    values = {k: v for k, v in reference.items() if k not in _DROPPED_KEYS}
+    model = MarianMTModel(MarianConfig(**values))
+    _zero_start_embedding(model)
+    model.generation_config = _generation_config(reference_dir, model.config)
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    return out_dir
+
+
+def _train_tokenizer(
+    pairs: list[tuple[str, str]], out_dir: Path, vocab_size: int, pad_to: int | None = None
+) -> MarianTokenizer:
+    """One shared SentencePiece model for both sides, as opus-mt-de-en has.
+
+    `pad_to` fills the vocabulary with unused entries so <pad> lands at `pad_to - 1`.
+    """
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter([text for pair in pairs for text in pair]),
@@ -120,6 +145,8 @@ def _train_tokenizer(pairs: list[tuple[str, str]], out_dir: Path, vocab_size: in
         processor.id_to_piece(i) for i in range(processor.get_piece_size()) if not processor.is_unknown(i)
     ]
     vocab = {"</s>": 0, "<unk>": 1, **{piece: i + 2 for i, piece in enumerate(pieces)}}
+    for filler in range(len(vocab), (pad_to or 0) - 1):
+        vocab[f"<unused{filler}>"] = filler
     vocab["<pad>"] = len(vocab)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     return MarianTokenizer(

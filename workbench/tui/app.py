@@ -56,7 +56,7 @@ class StatusLine:
 
 
 class WorkbenchApp(App[None]):
-    CSS_PATH = "workbench.tcss"
+    CSS_PATH = Path(__file__).with_name("workbench.tcss")  # absolute: subclasses live elsewhere
     TITLE = "workbench"
 
     def __init__(self, bench: Workbench, import_paths: list[Path] | None = None) -> None:

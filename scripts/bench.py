@@ -1,0 +1,370 @@
+"""Benchmarks measured side by side in ONE run, so ratios hold on a noisy machine.
+
+    python scripts/bench.py [--quick] [--json FILE]
+
+- Translation throughput with a model shaped exactly like opus-mt-de-en (random weights; the
+  reference config in scripts/reference/), beam 4, the same German news sentences from seeds/,
+  output length forced equal for every system: one generate() per sentence (naive), the
+  transformers backend (length-sorted batches), the same with torch dynamic int8, and the
+  default backend (CTranslate2 int8). Each system runs in its own process: its peak RSS is its own.
+- Peak RSS of a translate run through the service (import, translate, commit).
+- The cache path: the second translation of a translated article against the first.
+- The TUI's first paint, from process start.
+- `workbench translate` over articles made from fixture text, --jobs 1 against --jobs 2 (with the
+  tiny trained model: a random model never stops generating).
+- How often int8 output differs from the float32 reference (tiny model, fixture sentences).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REFERENCE = ROOT / "scripts" / "reference" / "opus-mt-de-en"
+PAIRS = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
+BENCH_MODEL = ROOT / ".cache" / "bench-models" / "opus-mt-de-en-shaped"
+TINY_MODEL = ROOT / ".cache" / "test-models" / "tiny-de-en"
+SYSTEMS = ("naive", "batched", "torch_int8", "default")
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def ensure_bench_model() -> Path:
+    from workbench.engines.tiny_marian import build_reference_shaped_marian, read_pairs
+
+    recipe = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(REFERENCE.glob("*.json")))).hexdigest()
+    stamp = BENCH_MODEL / "recipe.txt"
+    if not (stamp.is_file() and stamp.read_text().strip() == recipe):
+        shutil.rmtree(BENCH_MODEL, ignore_errors=True)
+        build_reference_shaped_marian(read_pairs(PAIRS), BENCH_MODEL, REFERENCE)
+        stamp.write_text(recipe + "\n")
+    return BENCH_MODEL
+
+
+def ensure_tiny_model() -> Path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_test_model import ensure_model
+
+    return ensure_model(TINY_MODEL, PAIRS)
+
+
+def news_sentences(count: int) -> list[str]:
+    """Body sentences of the seeds, in order: real news text of real lengths."""
+    from workbench.ingest.article import read_article
+
+    sentences = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for block in read_article(path).blocks:
+            if block.kind.value == "body":
+                sentences.extend(block.sentences)
+    return sentences[:count]
+
+
+# --- workers: each runs in a fresh process ----------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _force_length(translator, tokens: int) -> None:
+    """Every system generates exactly `tokens` tokens per sentence."""
+    if hasattr(translator, "generation_config"):
+        translator.generation_config.min_new_tokens = tokens
+        translator.generation_config.max_new_tokens = tokens
+        translator.generation_config.max_length = None
+    else:
+        translator.min_decoding_length = translator.max_decoding_length = tokens
+
+
+def worker_throughput(system: str, model: Path, sentences: list[str], tokens: int, converted: Path) -> dict:
+    if system == "naive":
+        return _naive(model, sentences, tokens)
+    from workbench.engines.translator import load_translator
+
+    backend = {"batched": "transformers", "torch_int8": "transformers-int8", "default": "auto"}[system]
+    translator = load_translator(model, backend=backend, converted_dir=converted)
+    _force_length(translator, tokens)
+    translator.translate(sentences[:2])  # warm-up
+    started = time.perf_counter()
+    translator.translate(sentences)
+    seconds = time.perf_counter() - started
+    return {"tok_s": tokens * len(sentences) / seconds, "seconds": seconds, "rss_mb": _peak_rss_mb(),
+            "backend": translator.backend}  # fmt: skip
+
+
+def _naive(model: Path, sentences: list[str], tokens: int) -> dict:
+    """One generate() per sentence: what a first script without batching does."""
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(model)
+    net = MarianMTModel.from_pretrained(model).eval()
+    options = {"num_beams": 4, "min_new_tokens": tokens, "max_new_tokens": tokens}
+    with torch.inference_mode():
+        net.generate(**tokenizer([sentences[0]], return_tensors="pt"), **options)  # warm-up
+        started = time.perf_counter()
+        for sentence in sentences:
+            net.generate(**tokenizer([sentence], return_tensors="pt"), **options)
+    seconds = time.perf_counter() - started
+    return {"tok_s": tokens * len(sentences) / seconds, "seconds": seconds, "rss_mb": _peak_rss_mb()}
+
+
+def worker_translate_run(model: Path, sentences: list[str], tokens: int, workdir: Path) -> dict:
+    """A translate run through the service; then the same article again from the cache."""
+    from workbench.engines.translator import load_translator
+    from workbench.service import Workbench
+    from workbench.settings import load_workspace
+
+    def factory(*args, **kwargs):
+        translator = load_translator(*args, **kwargs)
+        _force_length(translator, tokens)
+        return translator
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    article = workdir / "article.txt"
+    article.write_text("Nachrichten aus dem Osten\n" + "\n".join(sentences) + "\n", encoding="utf-8")
+    flags = {"model": str(model), "models_dir": str(workdir / "models")}
+
+    def translate_once() -> tuple[float, int]:
+        with Workbench(
+            load_workspace(str(workdir / "ws"), flags, env={}), translator_factory=factory
+        ) as bench:
+            started = time.perf_counter()
+            bench.import_paths([article])
+            report = bench.translate_article(bench.articles()[0].id)
+            return time.perf_counter() - started, report.from_cache
+
+    first, first_cached = translate_once()
+    second, second_cached = translate_once()
+    return {"first_s": first, "second_s": second, "second_from_cache": second_cached,
+            "first_from_cache": first_cached, "rss_mb": _peak_rss_mb()}  # fmt: skip
+
+
+def worker_convert(model: Path, workdir: Path) -> dict:
+    """The one-time int8 conversion, in its own process so no measured process carries its memory."""
+    from workbench.service import Workbench
+    from workbench.settings import load_workspace
+
+    flags = {"model": str(model), "models_dir": str(workdir / "models")}
+    started = time.perf_counter()
+    with Workbench(load_workspace(str(workdir / "ws"), flags, env={})) as bench:
+        converted = bench.translator().converted_dir
+    return {"converted": str(converted), "convert_s": time.perf_counter() - started, "rss_mb": _peak_rss_mb()}
+
+
+def worker_agreement(model: Path, converted: Path) -> dict:
+    from workbench.engines.tiny_marian import read_pairs
+    from workbench.engines.translator import load_translator
+
+    sources = [source for source, _ in read_pairs(PAIRS)]
+    reference = load_translator(model, backend="transformers").translate(sources)
+    default = load_translator(model, backend="auto", converted_dir=converted).translate(sources)
+    differing = sum(a.text != b.text for a, b in zip(reference, default, strict=True))
+    return {"int8_differs_share": differing / len(sources), "sentences": len(sources)}
+
+
+def worker_first_paint(workspace: Path, started: float) -> dict:
+    """Seconds from the parent's clock reading before this process started to the first paint."""
+    from workbench.service import Workbench
+    from workbench.settings import load_workspace
+    from workbench.tui.app import WorkbenchApp
+
+    class Probe(WorkbenchApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.call_after_refresh(self._painted)
+
+        def _painted(self) -> None:
+            self.painted = time.time()
+            self.exit()
+
+    with Workbench(load_workspace(str(workspace), env={})) as bench:
+        app = Probe(bench)
+        app.run(headless=True, size=(120, 40))
+    return {"first_paint_s": app.painted - started, "torch_imported": "torch" in sys.modules}
+
+
+def _run_worker(name: str, **kwargs) -> dict:
+    payload = json.dumps(
+        {"name": name, **{k: str(v) if isinstance(v, Path) else v for k, v in kwargs.items()}}
+    )
+    result = subprocess.run(
+        [sys.executable, __file__, "--worker", payload], capture_output=True, text=True, timeout=1800
+    )
+    if result.returncode:
+        raise SystemExit(f"bench worker {name} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _worker_main(payload: str) -> None:
+    spec = json.loads(payload)
+    name = spec.pop("name")
+    paths = {k: Path(v) for k, v in spec.items() if k in ("model", "converted", "workdir", "workspace")}
+    spec.update(paths)
+    handler = {
+        "throughput": worker_throughput,
+        "translate_run": worker_translate_run,
+        "convert": worker_convert,
+        "agreement": worker_agreement,
+        "first_paint": worker_first_paint,
+    }[name]
+    print(json.dumps(handler(**spec)))
+
+
+# --- the runs that need the command line ----------------------------------------------------
+
+
+def fixture_articles(folder: Path, count: int) -> None:
+    """`count` articles of 8 fixture sentences each, shuffled deterministically."""
+    from workbench.engines.tiny_marian import read_pairs
+
+    sources = [source for source, _ in read_pairs(PAIRS)]
+    generator = random.Random(0)
+    folder.mkdir(parents=True)
+    for number in range(count):
+        picked = generator.sample(sources, 8)
+        text = f"Meldung {number}: {picked[0]}\n" + "\n".join(picked[1:]) + "\n"
+        (folder / f"article-{number:03d}.txt").write_text(text, encoding="utf-8")
+
+
+def time_jobs(folder: Path, jobs: int, workdir: Path) -> float:
+    command = [
+        str(Path(sys.executable).parent / "workbench"), "-w", str(workdir / f"ws-jobs{jobs}"), "translate",
+        str(folder), "--model", str(TINY_MODEL), "--models-dir", str(workdir / "models"),
+        "--jobs", str(jobs), "--quiet",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, timeout=1800)
+    return time.perf_counter() - started
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="workbench benchmarks")
+    parser.add_argument("--quick", action="store_true", help="fewer sentences and articles: under 3 minutes")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        _worker_main(args.worker)
+        return
+
+    count, tokens, articles = (24, 16, 20) if args.quick else (48, 24, 100)
+    model, tiny = ensure_bench_model(), ensure_tiny_model()
+    sentences = news_sentences(count)
+    workdir = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
+    converted = workdir / "converted-int8"
+    try:
+        figures = run_all(model, tiny, sentences, tokens, articles, workdir, converted)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    figures.update(quick=args.quick, sentences=len(sentences), tokens_per_sentence=tokens, machine=_machine())
+    report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def run_all(model: Path, tiny: Path, sentences: list[str], tokens: int, articles: int, workdir: Path,
+            converted: Path) -> dict:  # fmt: skip
+    figures: dict = {}
+    conversion = _run_worker("convert", model=model, workdir=workdir / "run")
+    converted = Path(conversion["converted"])
+    figures["int8_conversion_s"], figures["int8_conversion_rss_mb"] = (
+        conversion["convert_s"],
+        conversion["rss_mb"],
+    )
+    for system in SYSTEMS:
+        result = _run_worker("throughput", system=system, model=model, sentences=sentences, tokens=tokens,
+                             converted=converted)  # fmt: skip
+        figures[f"{system}_tok_s"] = result["tok_s"]
+        figures[f"{system}_rss_mb"] = result["rss_mb"]
+    figures["default_backend"] = "ctranslate2"
+    figures["default_vs_naive"] = figures["default_tok_s"] / figures["naive_tok_s"]
+    figures["default_vs_batched"] = figures["default_tok_s"] / figures["batched_tok_s"]
+    run = _run_worker(
+        "translate_run", model=model, sentences=sentences, tokens=tokens, workdir=workdir / "run"
+    )
+    figures["peak_rss_mb"] = run["rss_mb"]
+    figures["first_translation_s"], figures["cached_translation_s"] = run["first_s"], run["second_s"]
+    figures["cache_speedup"] = run["first_s"] / run["second_s"]
+    figures["cache_hits_second_run"] = run["second_from_cache"]
+    figures.update(_run_worker("agreement", model=tiny, converted=workdir / "tiny-int8"))
+
+    folder = workdir / "articles"
+    fixture_articles(folder, articles)
+    _prepare_tui_workspace(workdir / "tui")
+    paint = _run_worker("first_paint", workspace=workdir / "tui", started=time.time())
+    figures["tui_first_paint_s"] = paint["first_paint_s"]
+    figures["tui_imports_torch"] = paint["torch_imported"]
+    figures["articles"] = articles
+    figures["jobs1_s"] = time_jobs(folder, 1, workdir)
+    figures["jobs2_s"] = time_jobs(folder, 2, workdir)
+    figures["jobs2_vs_jobs1"] = figures["jobs1_s"] / figures["jobs2_s"]
+    return figures
+
+
+def _prepare_tui_workspace(workspace: Path) -> None:
+    from workbench.service import Workbench
+    from workbench.settings import load_workspace
+
+    with Workbench(load_workspace(str(workspace), env={})) as bench:
+        bench.import_paths([ROOT / "seeds"])
+
+
+def _machine() -> dict:
+    import os
+
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+def report(f: dict) -> None:
+    rows = [
+        ("naive: generate() per sentence", f"{f['naive_tok_s']:.1f} tok/s", f"{f['naive_rss_mb']:.0f} MB"),
+        (
+            "transformers, length-sorted batches",
+            f"{f['batched_tok_s']:.1f} tok/s",
+            f"{f['batched_rss_mb']:.0f} MB",
+        ),
+        ("  + torch dynamic int8", f"{f['torch_int8_tok_s']:.1f} tok/s", f"{f['torch_int8_rss_mb']:.0f} MB"),
+        ("default: CTranslate2 int8", f"{f['default_tok_s']:.1f} tok/s", f"{f['default_rss_mb']:.0f} MB"),
+    ]
+    print(f"\n{f['sentences']} sentences x {f['tokens_per_sentence']} tokens, beam 4, opus-mt-de-en shape")
+    for name, rate, rss in rows:
+        print(f"  {name:38s} {rate:>14s} {rss:>8s} peak RSS")
+    checks = [  # (what, measured, target, met)
+        ("default vs naive", f"{f['default_vs_naive']:.1f}x", ">= 15x", f["default_vs_naive"] >= 15),
+        ("default vs batched", f"{f['default_vs_batched']:.1f}x", ">= 3x", f["default_vs_batched"] >= 3),
+        ("peak RSS of a translate run", f"{f['peak_rss_mb']:.0f} MB", "<= 1 GB", f["peak_rss_mb"] <= 1024),
+        ("cache path vs first translation", f"{f['cache_speedup']:.0f}x", ">= 50x", f["cache_speedup"] >= 50),
+        ("TUI first paint", f"{f['tui_first_paint_s']:.2f} s", "<= 1 s", f["tui_first_paint_s"] <= 1.0),
+    ]
+    print("\ntargets")
+    for name, value, target, met in checks:
+        print(f"  {name:34s} {value:>10s}   target {target:8s} {'met' if met else 'NOT MET'}")
+    share = f["int8_differs_share"]
+    print(f"\nint8 output differs from float32 transformers on {share:.0%} of fixture sentences")
+    print(
+        f"workbench translate, {f['articles']} articles (tiny model): --jobs 1 {f['jobs1_s']:.1f} s, "
+        f"--jobs 2 {f['jobs2_s']:.1f} s ({f['jobs2_vs_jobs1']:.2f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
