@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, TextArea
+from textual.widgets import DataTable, OptionList, TextArea
 
 from workbench.engines.translator import load_translator
 from workbench.records import Status
@@ -238,6 +238,23 @@ async def test_help_screen_and_command_palette_list_the_actions(open_app, articl
         assert {b.description for b in app.screen.help_bindings} >= {"Approve", "Edit"}
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_summary_pane_jumps_to_the_source_segment(open_app) -> None:
+    app = open_app([SEEDS / "002_e2235c48d83a146a.txt"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("s")
+        pane = screen.query_one("#summary", OptionList)
+        assert pane.has_class("shown") and pane.has_focus and pane.option_count == 3
+        await pilot.press("down", "down")
+        chosen = pane.get_option_at_index(pane.highlighted)
+        assert pane.highlighted > 0
+        await pilot.press("enter")
+        assert screen.current.segment.id == int(chosen.id)
+        assert screen.current.segment.target == chosen.prompt
+        await pilot.press("escape")
+        assert not pane.has_class("shown") and app.screen is screen
 
 
 async def test_mouse_click_moves_the_cursor(open_app, article_file) -> None:

@@ -52,6 +52,16 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1], got '{text}'")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
@@ -82,6 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--jobs", type=_positive, default=1, help="articles translated in parallel processes")
     tr.add_argument("--quiet", action="store_true", help="a log line per article instead of a progress bar")
     tr.add_argument("--print", dest="print_result", action="store_true", help="print the articles after")
+
+    summarize = commands.add_parser("summarize", parents=[common], help="summarise articles")
+    summarize.add_argument(
+        "articles", nargs="*", help="article ids or imported paths (default: every article)"
+    )
+    summarize.add_argument("--mode", choices=("extractive", "abstractive"), default="extractive")
+    summarize.add_argument("--format", dest="output_format", choices=("md", "json"), default="md")
+    length = summarize.add_mutually_exclusive_group()
+    length.add_argument("--sentences", type=_positive, help="summary length in sentences (default: 3)")
+    length.add_argument("--ratio", type=_ratio, help="summary length as a share of the article, e.g. 0.2")
+
+    digest = commands.add_parser("digest", parents=[common], help="one summary across several articles")
+    digest.add_argument("articles", nargs="*", help="article ids or imported paths (default: every article)")
+    digest.add_argument("--format", dest="output_format", choices=("md", "json"), default="md")
+    digest.add_argument("--sentences", type=_positive, default=3, help="sentences taken from each article")
 
     commands.add_parser("articles", parents=[common], help="list the articles in the workspace")
 
@@ -129,6 +154,8 @@ def _run(args: argparse.Namespace) -> int:
         "import": commands.import_paths,
         "translate": commands.translate,
         "articles": commands.list_articles,
+        "summarize": commands.summarize,
+        "digest": commands.digest,
         "show": commands.show,
     }[command]
     return handler(workspace, args)

@@ -7,11 +7,13 @@ The service (and through it torch) is imported by the handlers that need it, so 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import textwrap
 import time
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from workbench.settings import Workspace
@@ -132,6 +134,63 @@ def _progress_display(bench, article_ids: list[int], quiet: bool):
             )
 
         yield update
+
+
+def summarize(workspace: Workspace, args: argparse.Namespace) -> int:
+    with _open(workspace) as bench:
+        ids = _existing_ids(bench, args.articles)
+        summaries = [bench.summarize(i, args.sentences, args.ratio, args.mode) for i in ids]
+        titles = {i: bench.article(i).title for i in ids}
+    if args.output_format == "json":
+        print(
+            json.dumps(
+                [_summary_json(s, titles[s.article_id]) for s in summaries], ensure_ascii=False, indent=2
+            )
+        )
+        return 0
+    for summary in summaries:
+        print(f"# {titles[summary.article_id]}  (#{summary.article_id}, {summary.mode})")
+        if summary.note:
+            print(f"_{summary.note}_")
+        print()
+        for sentence in summary.sentences:
+            print(f"- {sentence.text}  [segments {', '.join(map(str, sentence.segment_ids))}]")
+        print()
+    return 0
+
+
+def _summary_json(summary, title: str) -> dict:
+    return {
+        "article_id": summary.article_id,
+        "title": title,
+        "mode": summary.mode,
+        "language": summary.language,
+        "note": summary.note,
+        "sentences": [{"text": s.text, "segment_ids": list(s.segment_ids)} for s in summary.sentences],
+    }
+
+
+def digest(workspace: Workspace, args: argparse.Namespace) -> int:
+    with _open(workspace) as bench:
+        items = bench.digest(_existing_ids(bench, args.articles), per_article=args.sentences)
+    if args.output_format == "json":
+        rows = [{"text": item.text, "sources": [asdict(source) for source in item.sources]} for item in items]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print("# Digest\n")
+    for item in items:
+        where = "; ".join(
+            f"#{s.article_id} {s.title}" + (f", {s.date}" if s.date else "") for s in item.sources
+        )
+        print(f"- {item.text}\n  ({where})")
+    return 0
+
+
+def _existing_ids(bench, references: list[str]) -> list[int]:
+    """Article ids for ids or imported paths; every article when none are given."""
+    if not references:
+        return [a.id for a in bench.articles()]
+    return [bench.find_article(reference) for reference in references]
 
 
 def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:

@@ -148,3 +148,37 @@ class TranslateReport:
             f"translated {self.segments} segments ({self.from_cache} from cache) "
             f"in {self.seconds:.1f} s, {rate:.0f} tok/s"
         )
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    segment_ids: tuple[int, ...]
+    """The segments the sentence comes from (extractive) or is closest to (abstractive)."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    article_id: int
+    mode: str
+    sentences: tuple[SummarySentence, ...]
+    language: str
+    note: str = ""
+    """Said to the user: e.g. why this mode, or that no translation existed yet."""
+    from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class DigestSource:
+    article_id: int
+    title: str
+    date: str | None
+    segment_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One fact of a multi-article digest; near-duplicates from several articles share an item."""
+
+    text: str
+    sources: tuple[DigestSource, ...]

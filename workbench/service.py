@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.engines import extractive
 from workbench.engines.model_files import (
     content_hash,
     model_languages,
@@ -25,9 +26,28 @@ from workbench.engines.translator import Translator, load_translator, resolve_ba
 from workbench.errors import WorkbenchError
 from workbench.export.document import ExportArticle
 from workbench.ingest.article import find_files, read_article
-from workbench.records import ArticleInfo, BlockKind, Edit, Segment, Status, TranslateReport
+from workbench.records import (
+    ArticleInfo,
+    BlockKind,
+    DigestItem,
+    DigestSource,
+    Edit,
+    Segment,
+    Status,
+    Summary,
+    SummarySentence,
+    TranslateReport,
+)
 from workbench.settings import Workspace
 from workbench.store.database import ImportOutcome, Store
+from workbench.summaries import (
+    DEFAULT_SENTENCES,
+    find_date,
+    merge_facts,
+    summary_from_json,
+    summary_length,
+    summary_to_json,
+)
 
 ProgressCallback = Callable[[TranslateReport], None]
 """Called with the article's report so far (done = from_cache + translated) after each committed batch."""
@@ -262,6 +282,58 @@ class Workbench:
         """An article as the export writers read it: current texts, human ones first."""
         target = self.model().target_language or "en"
         return ExportArticle(self.article(article_id), tuple(self.segments(article_id)), target)
+
+    # --- summaries ------------------------------------------------------------------------
+
+    def summarize(
+        self,
+        article_id: int,
+        sentences: int | None = None,
+        ratio: float | None = None,
+        mode: str = "extractive",
+    ) -> Summary:
+        """An extractive summary of the translation (reviewer edits included), cached until the text changes.
+
+        Sentences come from body segments in reading order (not the title); a segment without a
+        translation yet is summarised from its source text, and the summary says so.
+        """
+        if mode != "extractive":
+            raise WorkbenchError("abstractive summaries are not available yet; use --mode extractive")
+        info = self.article(article_id)
+        body = [s for s in self.store.segments(article_id) if s.kind is BlockKind.BODY and not s.is_title]
+        inputs = [(s.id, s.target or s.source) for s in body]
+        untranslated = sum(1 for s in body if not s.target)
+        note = (
+            f"{untranslated} of {len(body)} sentences summarised from the source text" if untranslated else ""
+        )
+        count = summary_length(len(inputs), sentences, ratio)
+        key = json.dumps({"mode": mode, "sentences": count, "ranker": extractive.VERSION}, sort_keys=True)
+        text_hash = hashlib.sha256("\n".join(text for _, text in inputs).encode()).hexdigest()
+        stored = self.store.summary(article_id, key)
+        if stored and stored[0] == text_hash:
+            return summary_from_json(stored[1], from_cache=True)
+        chosen = extractive.select([text for _, text in inputs], count)
+        language = info.language if untranslated == len(body) else self._target_language()
+        picked = tuple(SummarySentence(inputs[i][1], (inputs[i][0],)) for i in chosen)
+        summary = Summary(article_id, mode, picked, language, note)
+        self.store.put_summary(article_id, key, text_hash, summary_to_json(summary))
+        return summary
+
+    def digest(self, article_ids: Sequence[int], per_article: int = DEFAULT_SENTENCES) -> list[DigestItem]:
+        """A multi-article digest: each article's summary, near-duplicate facts merged."""
+        candidates = []
+        for article_id in article_ids:
+            info = self.article(article_id)
+            date = find_date(" ".join(s.source for s in self.store.segments(article_id)))
+            for sentence in self.summarize(article_id, sentences=per_article).sentences:
+                source = DigestSource(article_id, info.title, date, sentence.segment_ids)
+                candidates.append((sentence.text, source))
+        return merge_facts(candidates)
+
+    def _target_language(self) -> str:
+        """The configured model's target language, without resolving (or fetching) the model."""
+        model = self._engine.model
+        return (model.target_language if model else None) or "en"
 
     # --- review ---------------------------------------------------------------------------
 

@@ -304,6 +304,24 @@ class Store:
         )
         return [Edit(r[0], r[1], r[2], Status(r[3]), Status(r[4]), r[5], r[6]) for r in rows]
 
+    # --- summaries -------------------------------------------------------------------------
+
+    def summary(self, article_id: int, settings_key: str) -> tuple[str, str] | None:
+        """(text hash, JSON body) of the stored summary, if any."""
+        row = self._db.execute(
+            "SELECT text_hash, body FROM summaries WHERE article_id = ? AND settings_key = ?",
+            (article_id, settings_key),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put_summary(self, article_id: int, settings_key: str, text_hash: str, body: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO summaries (article_id, settings_key, text_hash, body, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (article_id, settings_key, text_hash, body, _now()),
+            )
+
     # --- model fingerprints -----------------------------------------------------------------
 
     def model_hash(self, path: str, signature: str) -> str | None:

@@ -74,6 +74,18 @@ MIGRATIONS: tuple[str, ...] = (
         sha256 TEXT NOT NULL
     );
     """,
+    """
+    -- Summaries, keyed by article and settings; `text_hash` is the hash of the exact text
+    -- summarised, so an edit makes the stored summary stale.
+    CREATE TABLE summaries (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        settings_key TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, settings_key)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

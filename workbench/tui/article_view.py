@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
@@ -43,6 +44,7 @@ class ArticleScreen(Screen[None]):
         Binding("t", "translate", "Translate"),
         Binding("x", "cancel", "Cancel"),
         Binding("b", "toggle_boilerplate", "Boilerplate"),
+        Binding("s", "toggle_summary", "Summary"),
         Binding("B", "flip_block", "Body/boilerplate", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("escape,q", "back", "Back", show=False),
@@ -66,7 +68,9 @@ class ArticleScreen(Screen[None]):
             yield Static("", classes="marker")
             yield Static(f"source ({info.language})")
             yield Static("translation")
-        yield SegmentList(id="segments", classes="hide-boilerplate")
+        with Horizontal(id="article-body"):
+            yield SegmentList(id="segments", classes="hide-boilerplate")
+            yield OptionList(id="summary", disabled=True)  # enabled while shown: never focused hidden
         yield Static(id="status-bar")
         yield Footer()
 
@@ -208,6 +212,39 @@ class ArticleScreen(Screen[None]):
         )
         self.reload_segments()
 
+    # --- summary pane -----------------------------------------------------------------------
+
+    def action_toggle_summary(self) -> None:
+        """Show the summary beside the article (focused, so its keys pick a sentence), or hide it."""
+        pane = self.query_one("#summary", OptionList)
+        if pane.has_class("shown"):
+            pane.remove_class("shown")
+            pane.disabled = True
+            return
+        self.fill_summary()
+        pane.add_class("shown")
+        pane.disabled = False
+        pane.focus()
+
+    def fill_summary(self) -> None:
+        pane = self.query_one("#summary", OptionList)
+        summary = self.app.bench.summarize(self.article_id)
+        pane.clear_options()
+        pane.border_title = "summary" + (f" · {summary.note}" if summary.note else "")
+        pane.add_options(
+            Option(sentence.text, id=",".join(map(str, sentence.segment_ids)))
+            for sentence in summary.sentences
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Jump to the first segment the chosen summary sentence comes from."""
+        wanted = int(event.option.id.split(",")[0])
+        index = next((i for i, row in enumerate(self.rows) if row.segment.id == wanted), None)
+        if index is not None:
+            if not self._visible(index):
+                self.action_toggle_boilerplate()
+            self._move_to(index)
+
     # --- translation ----------------------------------------------------------------------
 
     def action_translate(self) -> None:
@@ -254,6 +291,8 @@ class ArticleScreen(Screen[None]):
         if outcome == "done":
             self.app.status.add_cache(cached, total)
         self.reload_segments()
+        if self.query_one("#summary").has_class("shown"):
+            self.fill_summary()
 
     def reload_segments(self) -> None:
         """Re-read segments from the store; rows keep their place (segment order is stable)."""
@@ -267,6 +306,9 @@ class ArticleScreen(Screen[None]):
     # --- navigation -----------------------------------------------------------------------
 
     def action_back(self) -> None:
+        if self.query_one("#summary").has_class("shown"):
+            self.action_toggle_summary()
+            return
         self.workers.cancel_group(self, "translate")
         self.app.pop_screen()
 
