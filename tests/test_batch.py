@@ -216,9 +216,9 @@ def test_a_bad_file_among_good_ones(tmp_path, tiny_model) -> None:
         "-w", str(tmp_path / "W"), str(folder), "--model", str(tiny_model), "--out", str(tmp_path / "out")
     )
     assert result.returncode == 1
-    assert f"error: {folder / 'scan.txt'}: binary content (NUL bytes), not a text file" in result.stderr
+    assert f"error: {folder / 'scan.txt'}: a PDF document, not a text file" in result.stderr
     assert result.stderr.rstrip().endswith(
-        f"failed: 1\n  {folder / 'scan.txt'}: binary content (NUL bytes), not a text file"
+        f"failed: 1\n  {folder / 'scan.txt'}: a PDF document, not a text file"
     )
     assert len(list((tmp_path / "out").glob("*.jsonl"))) == 2
 

@@ -67,7 +67,7 @@ def test_a_bad_file_is_named_and_the_rest_goes_on(tmp_path, tiny_model) -> None:
     (folder / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     result = run("-w", str(tmp_path / "W"), "translate", str(folder), "--model", str(tiny_model))
     assert result.returncode == 1
-    assert f"error: {folder / 'broken.txt'}: binary content (NUL bytes), not a text file" in result.stderr
+    assert f"error: {folder / 'broken.txt'}: a PNG image, not a text file" in result.stderr
     assert CLOSING_LINE.match(result.stdout.splitlines()[-1])
 
 

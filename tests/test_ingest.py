@@ -160,8 +160,10 @@ def test_newlines_nfc_and_controls_are_normalised() -> None:
 
 
 def test_binary_is_refused() -> None:
-    with pytest.raises(DecodeError, match="binary"):
+    with pytest.raises(DecodeError, match="a PNG image, not a text file"):
         decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(DecodeError, match="binary content"):
+        decode_bytes(b"Titel\nDer Kreml\x00 schweigt.")
 
 
 def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:

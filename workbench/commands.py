@@ -95,8 +95,9 @@ def _article_ids(bench, targets: list[str]) -> tuple[list[int], list[tuple[str, 
 def _progress_display(bench, article_ids: list[int], quiet: bool):
     """A progress bar over segments (ETA, tok/s) on a terminal; log lines with --quiet."""
     # Looked up now: the callback may run on a relay thread, which must not use this connection.
-    paths = {i: bench.article(i).path for i in article_ids}
-    estimate = {i: bench.article(i).segments for i in article_ids}
+    infos = {i: bench.article(i) for i in article_ids}
+    paths = {i: info.path for i, info in infos.items()}
+    estimate = {i: info.segments for i, info in infos.items()}
     latest: dict[int, object] = {}
     if quiet:
 

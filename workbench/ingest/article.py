@@ -115,11 +115,19 @@ def _outlet(texts: list[str]) -> str | None:
 
 
 def find_files(paths: list[Path]) -> list[Path]:
-    """Files named directly, plus supported files found recursively in named directories."""
+    """Files named directly, plus supported files found recursively in named directories.
+
+    A dangling symlink with a supported suffix is kept, so the user hears about it (reading it
+    fails with a one-line error) instead of it vanishing from the batch.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+            found.extend(sorted(p for p in path.rglob("*") if _candidate(p)))
         else:
             found.append(path)
     return found
+
+
+def _candidate(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and (path.is_file() or (path.is_symlink() and not path.exists()))

@@ -18,6 +18,16 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# File signatures of formats that are not text, even when their bytes happen to decode.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "an executable"),
+)
 # C0/C1 control characters other than tab and newline carry no text and confuse the model.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -35,6 +45,9 @@ class DecodedText:
 
 def decode_bytes(data: bytes) -> DecodedText:
     """Decode file contents, trying BOMs, then strict UTF-8, then cp1252 and latin-1."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise DecodeError(f"{kind}, not a text file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return DecodedText(_clean(data.decode(encoding)), encoding)
