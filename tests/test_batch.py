@@ -127,6 +127,17 @@ def test_markdown_and_text(seeds_out) -> None:
     assert "bur/mhe/cp" not in text and "infobud" not in text
 
 
+def test_txt_can_keep_boilerplate(tmp_path, tiny_model) -> None:
+    result = batch(
+        "-w", str(tmp_path / "W"), str(SEEDS / "000_bb1e4186efedc55e.txt"), "--model", str(tiny_model),
+        "--out", str(tmp_path / "out"), "--format", "txt", "--include-boilerplate",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "out" / "000_bb1e4186efedc55e.txt").read_text()
+    assert "bur/mhe/cp" in text and "infobud.news is an AI-driven news aggregator" in text
+    assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".txt"]
+
+
 def test_reviewer_edits_win_in_every_format(tmp_path, tiny_model) -> None:
     from workbench.service import Workbench
     from workbench.settings import load_workspace

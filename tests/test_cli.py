@@ -90,5 +90,28 @@ def test_models_list_shows_the_default_and_local_models(tmp_path, tiny_model) ->
     assert re.search(r"tiny-de-en\s+\d+\.\d MB", result.stdout)
 
 
+def test_models_pull_failure_is_one_line(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HUB_ETAG_TIMEOUT": "2"}  # a closed port
+    result = run(
+        "-w",
+        str(tmp_path / "W"),
+        "--models-dir",
+        str(tmp_path / "m"),
+        "models",
+        "pull",
+        "acme/opus-mt-xx-yy",
+        env=env,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith(
+        "workbench: error: cannot download 'acme/opus-mt-xx-yy' from the Hugging Face hub ("
+    )
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "m" / "acme" / "opus-mt-xx-yy" / "config.json").exists()
+
+
 def test_usage_error_exits_2(tmp_path) -> None:
     assert run("frobnicate").returncode == 2

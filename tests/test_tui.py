@@ -291,3 +291,19 @@ def test_snapshot_article_screen(snap_compare, open_app, article_file, size) -> 
     assert snap_compare(
         _snapshot_app(open_app, article_file), terminal_size=size, run_before=open_and_focus_a_word
     )
+
+
+async def test_low_confidence_segments_are_marked(open_app, article_file) -> None:
+    from dataclasses import replace
+
+    from workbench.tui.segment_row import LOW_CONFIDENCE
+
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        row = screen.rows[1]
+        assert not row.has_class("low-confidence")
+        row.show(replace(row.segment, score=LOW_CONFIDENCE - 0.5))
+        await pilot.pause()
+        assert row.has_class("low-confidence")
+        assert "!" in str(row.query_one(".marker").render())

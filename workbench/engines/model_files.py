@@ -62,9 +62,7 @@ def resolve_model(name: str, models_dir: Path, offline: bool = False) -> Path:
     try:
         return pull_model(name, models_dir)
     except ModelError as error:
-        raise ModelError(
-            f"model '{name}' is not available ({error}); fetch it with: {fetch_hint(name)}"
-        ) from None
+        raise ModelError(f"{error}; fetch it with: {fetch_hint(name)}") from None
 
 
 def check_model_dir(path: Path) -> Path:
@@ -92,7 +90,9 @@ def pull_model(name: str, models_dir: Path) -> Path:
     try:
         snapshot_download(repo_id=name, local_dir=target, allow_patterns=PULL_PATTERNS)
     except (HfHubHTTPError, LocalEntryNotFoundError, OSError, ValueError) as error:
-        raise ModelError(f"download failed: {_first_line(error)}") from None
+        raise ModelError(
+            f"cannot download '{name}' from the Hugging Face hub ({_first_line(error)})"
+        ) from None
     return check_model_dir(target)
 
 
