@@ -13,6 +13,7 @@ import os
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -60,18 +61,19 @@ def run_batch(
     bench.model()  # resolve once, up front: a missing model fails the run before any work
     translate = _translate_parallel if options.jobs > 1 and len(article_ids) > 1 else _translate_serial
     names = _output_names(bench, article_ids)
+    documents: dict[int, ExportArticle] = {}
     for article_id, outcome in translate(bench, article_ids, options.jobs, on_progress):
         if isinstance(outcome, str):
             result.failures.append((bench.article(article_id).path, outcome))
             continue
         result.report.add(outcome)
         if options.out_dir:
-            document = bench.export_document(article_id)
-            result.outputs += _write_article(document, names[article_id], options)
+            documents[article_id] = bench.export_document(article_id)
+            result.outputs += _write_article(documents[article_id], names[article_id], options)
     if options.out_dir and options.combined:
-        documents = [bench.export_document(i) for i in article_ids]
+        combined = [documents.get(i) or bench.export_document(i) for i in article_ids]  # failed ones too
         path = options.out_dir / COMBINED_NAME
-        write_atomic(path, render_jsonl(documents))
+        write_atomic(path, render_jsonl(combined))
         result.outputs.append(path)
     result.report.seconds = time.monotonic() - started
     return result
@@ -90,9 +92,7 @@ def _write_article(document: ExportArticle, stem: str, options: BatchOptions) ->
 def _output_names(bench: Workbench, article_ids: Sequence[int]) -> dict[int, str]:
     """File stems from the source file names; the article id disambiguates duplicates."""
     stems = {i: safe_stem(bench.article(i).path, f"article-{i}") for i in article_ids}
-    counts: dict[str, int] = {}
-    for stem in stems.values():
-        counts[stem] = counts.get(stem, 0) + 1
+    counts = Counter(stems.values())
     return {i: stem if counts[stem] == 1 else f"{stem}-{i}" for i, stem in stems.items()}
 
 

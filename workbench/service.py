@@ -25,7 +25,7 @@ from workbench.engines.model_files import (
 from workbench.engines.translator import Translator, load_translator, resolve_backend
 from workbench.errors import WorkbenchError
 from workbench.export.document import ExportArticle
-from workbench.ingest.article import find_files, read_article
+from workbench.ingest.article import bytes_digest, find_files, read_article, read_bytes
 from workbench.records import (
     ArticleInfo,
     BlockKind,
@@ -118,26 +118,19 @@ class Workbench:
         """Import files and directories; a bad file is reported and the rest go on."""
         results = []
         for path in find_files([p.absolute() for p in paths]):
-            known = self._unchanged(path)
-            if known is not None:
-                results.append(ImportResult(str(path), known, ImportOutcome.UNCHANGED))
-                continue
             try:
-                article = read_article(path)
+                data = read_bytes(path)
+                known = self.store.article_id_for_content(str(path), bytes_digest(data))
+                if known is not None:  # the same bytes as last time: no need to parse
+                    results.append(ImportResult(str(path), known, ImportOutcome.UNCHANGED))
+                    continue
+                article = read_article(path, data)
             except WorkbenchError as error:
                 results.append(ImportResult(str(path), None, None, error=str(error)))
                 continue
             article_id, outcome = self.store.save_article(article)
             results.append(ImportResult(str(path), article_id, outcome, warnings=article.warnings))
         return results
-
-    def _unchanged(self, path: Path) -> int | None:
-        """The article id when `path` was imported with these exact bytes (skips parsing)."""
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return None
-        return self.store.article_id_for_content(str(path), digest)
 
     def articles(self) -> list[ArticleInfo]:
         return self.store.articles()
@@ -280,8 +273,9 @@ class Workbench:
 
     def export_document(self, article_id: int) -> ExportArticle:
         """An article as the export writers read it: current texts, human ones first."""
-        target = self.model().target_language or "en"
-        return ExportArticle(self.article(article_id), tuple(self.segments(article_id)), target)
+        return ExportArticle(
+            self.article(article_id), tuple(self.segments(article_id)), self._target_language()
+        )
 
     # --- summaries ------------------------------------------------------------------------
 
@@ -331,7 +325,7 @@ class Workbench:
         return merge_facts(candidates)
 
     def _target_language(self) -> str:
-        """The configured model's target language, without resolving (or fetching) the model."""
+        """The model's target language once it is resolved; "en" (the default pair's) before."""
         model = self._engine.model
         return (model.target_language if model else None) or "en"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -62,16 +63,17 @@ class BatchedTranslator:
 
     def translate_batches(self, texts: Sequence[str]) -> Iterator[list[tuple[int, Translation]]]:
         """Texts too long for the model are cut into clause pieces and put back together."""
+        count = cache(self.count_tokens)  # each text is measured for splitting and for batching
         pieces = [
             _Piece(i, j, piece)
             for i, text in enumerate(texts)
-            for j, piece in enumerate(split_to_fit(text, self.count_tokens, self.max_source_tokens))
+            for j, piece in enumerate(split_to_fit(text, count, self.max_source_tokens))
         ]
         expected: dict[int, int] = defaultdict(int)
         for piece in pieces:
             expected[piece.text_index] += 1
         done: dict[int, dict[int, tuple[str, Translation]]] = defaultdict(dict)
-        lengths = [self.count_tokens(piece.text) + 1 for piece in pieces]
+        lengths = [count(piece.text) + 1 for piece in pieces]
         for batch in plan_batches(lengths, self.batch_tokens):
             finished = []
             batch_pieces = [pieces[i] for i in batch]

@@ -22,12 +22,21 @@ class IngestError(WorkbenchError, ValueError):
     """A file that cannot become an article; the message names the reason, not the file."""
 
 
-def read_article(path: Path) -> Article:
-    """Read and parse one file; raises IngestError with a one-line reason."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; an unreadable file raises IngestError with the system's one-line reason."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise IngestError(error.strerror or str(error)) from error
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_article(path: Path, data: bytes | None = None) -> Article:
+    """Parse one file (its bytes, when the caller has read them already); raises IngestError."""
+    data = read_bytes(path) if data is None else data
     try:
         decoded = decode_bytes(data)
     except DecodeError as error:
@@ -36,7 +45,7 @@ def read_article(path: Path) -> Article:
     return parse_article(
         decoded.text,
         path=str(path),
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=bytes_digest(data),
         suffix=path.suffix.lower(),
         encoding=decoded.encoding,
         warnings=warnings,
