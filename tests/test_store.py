@@ -107,3 +107,37 @@ def test_a_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="newer workbench"):
         Store(path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+
+
+def test_migration_to_the_review_schema_keeps_segments_history_and_approvals(tmp_path: Path) -> None:
+    """A workspace written before the review schema (version 2) opens with nothing lost."""
+    from workbench.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.executescript(
+        f"BEGIN; {MIGRATIONS[0]}; {MIGRATIONS[1]}; PRAGMA user_version = 2; COMMIT;"
+        """
+        INSERT INTO articles VALUES (1, 'a.txt', 'T', NULL, 'de', 'h', 'utf-8', 1, 'now');
+        INSERT INTO blocks VALUES (1, 1, 0, 'body', 'r', 'de', 0, 'Der Kreml schweigt. Es gab Verluste.');
+        INSERT INTO segments VALUES (7, 1, 1, 0, 'Der Kreml schweigt.', 'approved', 'The Kremlin is silent.',
+                                     NULL, 'now');
+        INSERT INTO segments VALUES (8, 1, 1, 1, 'Es gab Verluste.', 'untranslated', NULL, NULL, 'now');
+        INSERT INTO edits VALUES (1, 7, 1, 'Der Kreml schweigt.', NULL, 'The Kremlin is silent.',
+                                  'untranslated', 'approved', 'ana', 'now');
+        """
+    )
+    old.close()
+    store = Store(path)
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.integrity_ok()
+    kept = store.segment(7)
+    assert (kept.status, kept.target, kept.version) == (Status.APPROVED, "The Kremlin is silent.", 0)
+    assert [(e.segment_id, e.reviewer) for e in store.history(7)] == [(7, "ana")]  # still linked
+    assert store.memory_for(["Der Kreml schweigt."]) == {
+        "Der Kreml schweigt.": ("The Kremlin is silent.", "approved")
+    }
+    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    store.change_segment(8, "Losses.", Status.NEEDS_WORK, "ben")  # the new state is allowed
+    assert store.segment(8).status is Status.NEEDS_WORK
+    store.close()

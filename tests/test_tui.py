@@ -168,6 +168,72 @@ async def test_approve_revert_undo_and_history(open_app, article_file) -> None:
         assert app.screen is screen
 
 
+async def test_needs_work_diff_and_next_flagged(open_app, article_file) -> None:
+    from workbench.tui.segment_row import diff_text
+
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down", "n")
+        row = screen.current
+        assert row.segment.status is Status.NEEDS_WORK
+        assert "⚑" in str(row.query_one(".marker").render())
+        assert "needs-work" in str(screen.query_one("#segment-info").render())
+        await pilot.press("n")
+        assert row.segment.status is Status.MT
+        machine = row.segment.target
+        await pilot.press("e")
+        app.screen.query_one(TextArea).text = machine + " 99 99 99"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("d")
+        shown = row.query_one(".target").render()
+        assert str(shown) == str(diff_text(machine, machine + " 99 99 99"))
+        assert any("green" in str(span.style) for span in diff_text(machine, machine + " 99").spans)
+        assert "flagged" in row.classes  # the edit added numbers the source lacks
+        assert "numbers differ" in str(screen.query_one("#segment-info").render())
+        await pilot.press("up", "f")
+        assert screen.current.flags and screen.current is not screen.rows[0]
+
+
+async def test_suggestion_from_memory_is_taken_with_enter(open_app, article_file) -> None:
+    from workbench.tui.dialogs import SuggestionDialog
+
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down")
+        segment = screen.current.segment
+        app.bench.store.add_memory([(segment.source, "A translation from the memory.")], "tmx:t.tmx", "ben")
+        await pilot.press("g")
+        assert isinstance(app.screen, SuggestionDialog)
+        assert app.screen.suggestions[0].kind == "tm"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (screen.current.segment.status, screen.current.segment.target) == (
+            Status.EDITED,
+            "A translation from the memory.",
+        )
+
+
+async def test_save_over_a_change_made_elsewhere_keeps_both(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down")
+        segment = screen.current.segment
+        other = app.bench.clone()  # another window on the same workspace
+        other.edit_segment(segment.id, "The other reviewer's text.")
+        other.close()
+        await pilot.press("e")
+        app.screen.query_one(TextArea).text = "My text."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.current.segment.target == "The other reviewer's text."
+        assert any("changed meanwhile" in n.message for n in app._notifications)
+        assert [s.text for s in app.bench.suggestions(segment.id) if s.kind == "conflict"] == ["My text."]
+
+
 async def test_missing_model_is_a_notice_and_reviewer_can_translate_by_hand(open_app, article_file) -> None:
     app = open_app([article_file], model="Helsinki-NLP/opus-mt-de-en", offline=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -296,14 +362,17 @@ def test_snapshot_article_screen(snap_compare, open_app, article_file, size) -> 
 async def test_low_confidence_segments_are_marked(open_app, article_file) -> None:
     from dataclasses import replace
 
-    from workbench.tui.segment_row import LOW_CONFIDENCE
+    from workbench.review.quality import LOW_SCORE
 
     app = open_app([article_file])
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
-        row = screen.rows[1]
-        assert not row.has_class("low-confidence")
-        row.show(replace(row.segment, score=LOW_CONFIDENCE - 0.5))
+        row = next(r for r in screen.rows if r.segment.kind.value == "body" and not r.segment.is_title)
+        text = row.segment.source  # same length and numbers: only the score can flag it
+        row.show(replace(row.segment, target=text, score=LOW_SCORE + 0.5))
         await pilot.pause()
-        assert row.has_class("low-confidence")
+        assert not row.has_class("flagged")
+        row.show(replace(row.segment, target=text, score=LOW_SCORE - 0.5))
+        await pilot.pause()
+        assert row.has_class("flagged")
         assert "!" in str(row.query_one(".marker").render())

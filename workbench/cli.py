@@ -110,6 +110,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("articles", parents=[common], help="list the articles in the workspace")
 
+    review = commands.add_parser("review", parents=[common], help="segments to review, flagged first")
+    review.add_argument("article", help="article id or imported path")
+    review.add_argument("--diff", action="store_true", help="word diffs of machine output vs edited text")
+    review.add_argument("--all", action="store_true", help="include approved segments")
+
+    stats = commands.add_parser("stats", parents=[common], help="review progress and post-editing effort")
+    stats.add_argument("articles", nargs="*", help="article ids or imported paths (default: every article)")
+    stats.add_argument("--format", dest="output_format", choices=("md", "json"), default="md")
+
+    import_tmx = commands.add_parser(
+        "import-tmx", parents=[common], help="add TMX translation units to the translation memory"
+    )
+    import_tmx.add_argument("files", nargs="+", type=Path)
+    export_tmx = commands.add_parser(
+        "export-tmx", parents=[common], help="write the approved pairs of the memory as TMX"
+    )
+    export_tmx.add_argument("file", type=Path)
+    export_tmx.add_argument(
+        "--include-imported", action="store_true", help="also the pairs imported from TMX files"
+    )
+
     show = commands.add_parser("show", parents=[common], help="print an article, source and translation")
     show.add_argument("article", help="article id or imported path")
 
@@ -157,6 +178,10 @@ def _run(args: argparse.Namespace) -> int:
         "summarize": commands.summarize,
         "digest": commands.digest,
         "show": commands.show,
+        "review": commands.review,
+        "stats": commands.stats,
+        "import-tmx": commands.import_tmx,
+        "export-tmx": commands.export_tmx,
     }[command]
     return handler(workspace, args)
 

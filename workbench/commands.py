@@ -258,3 +258,93 @@ def tui(workspace: Workspace, args: argparse.Namespace) -> int:
     from workbench.tui.app import run_app
 
     return run_app(workspace, list(getattr(args, "paths", [])))
+
+
+def review(workspace: Workspace, args: argparse.Namespace) -> int:
+    """The review queue (flagged segments first), or with --diff the reviewers' changes to the MT."""
+    from workbench.review.effort import diff_markup, word_diff
+
+    with _open(workspace) as bench:
+        article_id = bench.find_article(args.article)
+        info = bench.article(article_id)
+        items = bench.review_queue(article_id, include_approved=args.all or args.diff)
+    if args.diff:
+        items = [
+            i
+            for i in items
+            if i.segment.status.is_human and i.segment.mt_text not in (None, i.segment.target)
+        ]
+    flagged = sum(bool(item.flags) for item in items)
+    what = "edited segments" if args.diff else f"segments to review, {flagged} flagged"
+    print(f"# {info.title}  (#{article_id}): {len(items)} {what}")
+    for item in items:
+        segment = item.segment
+        notes = "; ".join(flag.message for flag in item.flags)
+        print(f"\ns{segment.id}  {segment.status.value}" + (f"  ! {notes}" if notes else ""))
+        print(f"  src   {segment.source}")
+        if args.diff:
+            print(f"  mt    {segment.mt_text}")
+            print(f"  diff  {diff_markup(word_diff(segment.mt_text, segment.target))}")
+        else:
+            print(f"  tgt   {segment.target}")
+    return 0
+
+
+def stats(workspace: Workspace, args: argparse.Namespace) -> int:
+    """Review progress and post-editing effort (HTER, character edits) per article and per reviewer."""
+    with _open(workspace) as bench:
+        ids = _existing_ids(bench, args.articles)
+        articles = [bench.article_stats(i) for i in ids]
+        reviewers = bench.reviewer_stats(ids)
+    if args.output_format == "json":
+        print(
+            json.dumps(
+                {"articles": [asdict(a) for a in articles], "reviewers": [asdict(r) for r in reviewers]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{'id':>3}  {'segs':>4}  {'mt':>4}  {'edit':>4}  {'ok':>4}  {'work':>4}  {'flag':>4}  "
+          f"{'HTER':>6}  {'chars':>6}  title")  # fmt: skip
+    for a in articles:
+        count = a.states.get
+        print(
+            f"{a.article_id:>3}  {sum(a.states.values()):>4}  {count('mt', 0):>4}  {count('edited', 0):>4}  "
+            f"{count('approved', 0):>4}  {count('needs-work', 0):>4}  {a.flagged:>4}  "
+            f"{a.effort.hter:>6.1f}  {a.effort.char_edits:>6}  {a.title}"
+        )
+    if reviewers:
+        print(
+            f"\n{'reviewer':20s}  {'changes':>7}  {'approved':>8}  {'edited':>6}  {'HTER':>6}  {'chars':>6}"
+        )
+    for r in reviewers:
+        print(
+            f"{r.reviewer:20s}  {r.edits:>7}  {r.approvals:>8}  {r.effort.segments:>6}  "
+            f"{r.effort.hter:>6.1f}  {r.effort.char_edits:>6}"
+        )
+    return 0
+
+
+def import_tmx(workspace: Workspace, args: argparse.Namespace) -> int:
+    """Add TMX files' pairs to the translation memory; a bad file is reported and the rest go on."""
+    from workbench.errors import WorkbenchError
+
+    failed = 0
+    with _open(workspace) as bench:
+        for path in args.files:
+            try:
+                read, new = bench.import_tmx(path)
+            except WorkbenchError as error:
+                print(f"error: {error}", file=sys.stderr)
+                failed += 1
+                continue
+            print(f"{path}: {read} pairs read, {new} new in the translation memory")
+    return 1 if failed else 0
+
+
+def export_tmx(workspace: Workspace, args: argparse.Namespace) -> int:
+    with _open(workspace) as bench:
+        count = bench.export_memory(args.file, include_imported=args.include_imported)
+    print(f"wrote {count} translation units to {args.file}")
+    return 0

@@ -19,16 +19,20 @@ class BlockKind(StrEnum):
 
 
 class Status(StrEnum):
-    """Life cycle of a segment's translation; edited and approved text is owned by a human."""
+    """Life cycle of a segment's translation: untranslated -> mt -> edited -> approved, plus needs-work.
+
+    Edited, approved and needs-work text is owned by a human: machine output never replaces it.
+    """
 
     UNTRANSLATED = "untranslated"
     MT = "mt"
     EDITED = "edited"
     APPROVED = "approved"
+    NEEDS_WORK = "needs-work"
 
     @property
     def is_human(self) -> bool:
-        return self in (Status.EDITED, Status.APPROVED)
+        return self in (Status.EDITED, Status.APPROVED, Status.NEEDS_WORK)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,35 @@ class Segment:
     score: float | None = None
     alignment: tuple[WordPair, ...] = ()
     mt_key: str | None = None
+    mt_text: str | None = None
+    """The machine translation the segment was given, kept under a human text for diffs and effort."""
+    origin: str | None = None
+    """"tm" when the human text was filled in from the translation memory."""
+    alignment_stale: bool = False
+    """A human text whose word alignment is not computed yet (it needs the model)."""
+    version: int = 0
+    """Counts human changes; a save based on an older version is a conflict, not a lost update."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A text the reviewer may take for a segment, and where it comes from."""
+
+    kind: str
+    """"conflict" (a save that found the segment changed), "tm" (exact memory match), "fuzzy", "mt"."""
+    text: str
+    origin: str
+    score: float | None = None
+    """Fuzzy match score 0-100 for "fuzzy"; None otherwise."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A reason to look at a segment first."""
+
+    code: str
+    """"low-score", "length", "numbers", "repeat" or "conflict"."""
+    message: str
 
 
 @dataclass(frozen=True)
@@ -130,6 +163,8 @@ class TranslateReport:
     tokens: int = 0
     seconds: float = 0.0
     skipped_human: int = 0
+    from_memory: int = 0
+    """Segments given an approved translation from the translation memory instead of MT."""
 
     def add(self, other: TranslateReport) -> None:
         self.segments += other.segments
@@ -137,16 +172,18 @@ class TranslateReport:
         self.translated += other.translated
         self.tokens += other.tokens
         self.skipped_human += other.skipped_human
+        self.from_memory += other.from_memory
 
     @property
     def done(self) -> int:
-        return self.from_cache + self.translated
+        return self.from_cache + self.from_memory + self.translated
 
     def line(self) -> str:
         rate = self.tokens / self.seconds if self.seconds > 0 else 0.0
+        memory = f", {self.from_memory} from memory" if self.from_memory else ""
         return (
             f"translated {self.segments} segments ({self.from_cache} from cache) "
-            f"in {self.seconds:.1f} s, {rate:.0f} tok/s"
+            f"in {self.seconds:.1f} s, {rate:.0f} tok/s{memory}"
         )
 
 
@@ -182,3 +219,39 @@ class DigestItem:
 
     text: str
     sources: tuple[DigestSource, ...]
+
+
+@dataclass(frozen=True)
+class Effort:
+    """Post-editing effort over segments that have both a machine translation and a human text."""
+
+    segments: int
+    changed: int
+    hter: float
+    """Corpus-level TER of the machine output against the human text, in percent."""
+    char_edits: int
+    """Sum of character edit distances."""
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    segment: Segment
+    flags: tuple[Flag, ...]
+
+
+@dataclass(frozen=True)
+class ArticleStats:
+    article_id: int
+    title: str
+    states: dict[str, int]
+    flagged: int
+    effort: Effort
+
+
+@dataclass(frozen=True)
+class ReviewerStats:
+    reviewer: str
+    edits: int
+    approvals: int
+    effort: Effort
+    """Over the segments whose current human text this reviewer wrote."""

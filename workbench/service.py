@@ -31,13 +31,13 @@ from workbench.records import (
     BlockKind,
     DigestItem,
     DigestSource,
-    Edit,
     Segment,
     Status,
     Summary,
     SummarySentence,
     TranslateReport,
 )
+from workbench.review_workflow import EditConflict, ReviewWorkflow
 from workbench.settings import Workspace
 from workbench.store.database import ImportOutcome, Store
 from workbench.summaries import (
@@ -48,6 +48,8 @@ from workbench.summaries import (
     summary_length,
     summary_to_json,
 )
+
+__all__ = ["Cancelled", "EditConflict", "ImportResult", "ModelInfo", "Workbench"]
 
 ProgressCallback = Callable[[TranslateReport], None]
 """Called with the article's report so far (done = from_cache + translated) after each committed batch."""
@@ -87,7 +89,7 @@ class _Engine:
     translator: Translator | None = None
 
 
-class Workbench:
+class Workbench(ReviewWorkflow):
     def __init__(
         self,
         workspace: Workspace,
@@ -224,14 +226,21 @@ class Workbench:
     ) -> TranslateReport:
         """Machine-translate an article's body segments; human-owned segments are never touched.
 
-        Cached segments come from the store; the rest are deduplicated and sent to the engine,
-        and each finished batch is committed before the next starts.
+        Identical approved sources come from the translation memory; cached segments come from
+        the store; the rest are deduplicated and sent to the engine, and each finished batch is
+        committed before the next starts. Human-owned segments are translated too, into the
+        cache only, so a new model's output is offered to the reviewer as a suggestion; their
+        stale word alignments are computed at the end, while the model is loaded.
         """
         started = time.monotonic()
         model = self.model()
         wanted = [s for s in self.store.segments(article_id) if self._needs_translation(s, model)]
+        report = TranslateReport(skipped_human=sum(s.status.is_human for s in wanted))
+        report.from_memory = self.fill_from_memory(wanted)
+        if report.from_memory:
+            wanted = [s for s in self.store.segments(article_id) if self._needs_translation(s, model)]
         todo = [s for s in wanted if not s.status.is_human]
-        cached = self.store.cached_translations(model.mt_key, (s.source for s in todo))
+        cached = self.store.cached_translations(model.mt_key, (s.source for s in wanted))
         stale = [
             s.id
             for s in todo
@@ -239,12 +248,9 @@ class Workbench:
         ]
         if stale:
             self.store.assign_translations(model.mt_key, stale)
-        report = TranslateReport(
-            segments=len(todo),
-            from_cache=sum(s.source in cached for s in todo),
-            skipped_human=len(wanted) - len(todo),
-        )
-        missing = list(dict.fromkeys(s.source for s in todo if s.source not in cached))
+        report.segments = len(todo) + report.from_memory
+        report.from_cache = sum(s.source in cached for s in todo)
+        missing = list(dict.fromkeys(s.source for s in wanted if s.source not in cached))
         ids_by_source: dict[str, list[int]] = {}
         for s in todo:
             ids_by_source.setdefault(s.source, []).append(s.id)
@@ -253,13 +259,14 @@ class Workbench:
         if missing:
             for batch in self.translator().translate_batches(missing):
                 results = [(missing[i], translation) for i, translation in batch]
-                ids = [sid for source, _ in results for sid in ids_by_source[source]]
+                ids = [sid for source, _ in results for sid in ids_by_source.get(source, ())]
                 self.store.put_translations(model.mt_key, results, ids)
                 report.translated += len(ids)
                 report.tokens += sum(t.tokens for _, t in results)
                 report.seconds = time.monotonic() - started
                 if on_progress:
                     on_progress(report)
+        self.realign([s for s in wanted if s.status.is_human])
         report.seconds = time.monotonic() - started
         return report
 
@@ -328,38 +335,3 @@ class Workbench:
         """The model's target language once it is resolved; "en" (the default pair's) before."""
         model = self._engine.model
         return (model.target_language if model else None) or "en"
-
-    # --- review ---------------------------------------------------------------------------
-
-    def edit_segment(self, segment_id: int, text: str) -> Segment:
-        """Save a reviewer's translation; from now on no machine output replaces it."""
-        return self.store.change_segment(segment_id, text, Status.EDITED, self.settings.reviewer)
-
-    def approve_segment(self, segment_id: int) -> Segment:
-        segment = self._segment(segment_id)
-        if not segment.target:
-            raise WorkbenchError(f"segment {segment_id} has no translation to approve")
-        return self.store.change_segment(segment_id, segment.target, Status.APPROVED, self.settings.reviewer)
-
-    def revert_segment(self, segment_id: int) -> Segment:
-        """Back to the machine translation (or untranslated); the human text stays in history."""
-        segment = self._segment(segment_id)
-        status = Status.MT if segment.mt_key else Status.UNTRANSLATED
-        return self.store.change_segment(segment_id, None, status, self.settings.reviewer)
-
-    def undo_last_change(self, segment_id: int) -> Segment:
-        """Restore the text and status a segment had before its last change (itself a history row)."""
-        history = self.store.history(segment_id)
-        if not history:
-            raise WorkbenchError(f"segment {segment_id} has no change to undo")
-        last = history[-1]
-        return self.store.change_segment(segment_id, last.old_target, last.old_status, self.settings.reviewer)
-
-    def history(self, segment_id: int) -> list[Edit]:
-        return self.store.history(segment_id)
-
-    def _segment(self, segment_id: int) -> Segment:
-        segment = self.store.segment(segment_id)
-        if segment is None:
-            raise WorkbenchError(f"no segment {segment_id} in {self.workspace.path}")
-        return segment

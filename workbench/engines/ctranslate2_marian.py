@@ -104,6 +104,35 @@ class CTranslate2Translator(BatchedTranslator):
             self._one(text, ids, result) for text, ids, result in zip(texts, source_ids, results, strict=True)
         ]
 
+    def _force_batch(self, sources: list[str], targets: list[str]) -> list[Translation]:
+        """The targets as a decoding prefix give the attention; `score_batch` gives their score."""
+        source_ids = [self.tokenizer(text).input_ids for text in sources]
+        source_tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in source_ids]
+        target_ids = [self.tokenizer(text_target=text).input_ids[:-1] for text in targets]  # no </s>
+        prefixes = [self.tokenizer.convert_ids_to_tokens(ids) for ids in target_ids]
+        forced = self.engine.translate_batch(
+            source_tokens,
+            target_prefix=prefixes,
+            beam_size=1,
+            max_decoding_length=max(len(prefix) for prefix in prefixes) + 1,
+            return_attention=True,
+            max_input_length=0,
+        )
+        scored = self.engine.score_batch(source_tokens, prefixes, max_input_length=0)
+        return [
+            Translation(
+                text=target,
+                alignment=self._align(
+                    source, target, ids, prefix_ids, result.attention[0][: len(prefix_ids)]
+                ),
+                score=sum(score.log_probs) / len(score.log_probs),  # with </s>, as for generation
+                tokens=len(score.log_probs),
+            )
+            for source, target, ids, prefix_ids, result, score in zip(
+                sources, targets, source_ids, target_ids, forced, scored, strict=True
+            )
+        ]
+
     def _one(self, source: str, source_ids: list[int], result) -> Translation:
         target_ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
         text = self.tokenizer.decode(target_ids, skip_special_tokens=True)

@@ -67,14 +67,38 @@ class MarianTranslator(BatchedTranslator):
     def _translate_batch(self, texts: list[str]) -> list[Translation]:
         encoded = self.tokenizer(texts, return_tensors="pt", padding=True)
         generated = self.model.generate(**encoded, generation_config=self.generation_config)
-        labels = generated[:, 1:]
-        output = self.model(**encoded, decoder_input_ids=generated[:, :-1], output_attentions=True)
+        return self._teacher_forced(texts, encoded, generated)
+
+    @torch.inference_mode()
+    def _force_batch(self, sources: list[str], targets: list[str]) -> list[Translation]:
+        encoded = self.tokenizer(sources, text_target=targets, return_tensors="pt", padding=True)
+        labels = encoded.pop("labels")
+        start = torch.full((len(targets), 1), self.model.config.decoder_start_token_id)
+        return self._teacher_forced(sources, encoded, torch.cat([start, labels], dim=1), targets)
+
+    def _teacher_forced(
+        self, sources: list[str], encoded, decoded: torch.Tensor, texts: list[str] | None = None
+    ) -> list[Translation]:
+        """One decoder pass over `decoded` (start token first): scores and cross-attention.
+
+        `texts` are the target texts when they are given (forced decoding); otherwise the
+        decoded ids are the model's own output and are turned back into text.
+        """
+        labels = decoded[:, 1:]
+        output = self.model(**encoded, decoder_input_ids=decoded[:, :-1], output_attentions=True)
         log_probs = output.logits.log_softmax(-1).gather(-1, labels.unsqueeze(-1)).squeeze(-1)
         # (batch, target, source): one layer's cross-attention, averaged over its heads.
         attention = output.cross_attentions[self.alignment_layer].mean(dim=1)
         return [
-            self._one(texts[row], encoded["input_ids"][row], labels[row], log_probs[row], attention[row])
-            for row in range(len(texts))
+            self._one(
+                sources[row],
+                encoded["input_ids"][row],
+                labels[row],
+                log_probs[row],
+                attention[row],
+                texts[row] if texts else None,
+            )
+            for row in range(len(sources))
         ]
 
     def _one(
@@ -84,11 +108,13 @@ class MarianTranslator(BatchedTranslator):
         labels: torch.Tensor,
         log_probs: torch.Tensor,
         attention: torch.Tensor,
+        text: str | None,
     ) -> Translation:
         scored = (labels != self.tokenizer.pad_token_id).nonzero().flatten()  # tokens up to and with </s>
         length = int(scored.max()) + 1 if len(scored) else 0
         target_ids = labels[:length].tolist()
-        text = self.tokenizer.decode(target_ids, skip_special_tokens=True)
+        if text is None:
+            text = self.tokenizer.decode(target_ids, skip_special_tokens=True)
         return Translation(
             text=text,
             alignment=self._align(

@@ -86,7 +86,30 @@ class BatchedTranslator:
             if finished:
                 yield finished
 
+    def align(self, pairs: Sequence[tuple[str, str]]) -> list[Translation | None]:
+        """Score and word-align given (source, target) pairs by forced decoding.
+
+        The target (a reviewer's text) is fed to the decoder with teacher forcing; the
+        cross-attention gives its alignment as for machine output. A pair longer than the
+        model's input limit gets None: it stays without an alignment.
+        """
+        results: list[Translation | None] = [None] * len(pairs)
+        lengths = [
+            max(self.count_tokens(source), len(self.tokenizer(text_target=target).input_ids)) + 1
+            for source, target in pairs
+        ]
+        fits = [i for i, length in enumerate(lengths) if length <= self.max_source_tokens]
+        for batch in plan_batches([lengths[i] for i in fits], self.batch_tokens):
+            chosen = [fits[i] for i in batch]
+            aligned = self._force_batch([pairs[i][0] for i in chosen], [pairs[i][1] for i in chosen])
+            for index, translation in zip(chosen, aligned, strict=True):
+                results[index] = translation
+        return results
+
     def _translate_batch(self, texts: list[str]) -> list[Translation]:
+        raise NotImplementedError
+
+    def _force_batch(self, sources: list[str], targets: list[str]) -> list[Translation]:
         raise NotImplementedError
 
     def _align(

@@ -26,6 +26,10 @@ class Translator(Protocol):
         """(index, translation) pairs, yielded batch by batch as they finish."""
         ...
 
+    def align(self, pairs: Sequence[tuple[str, str]]) -> list[Translation | None]:
+        """Score and word-align given (source, target) pairs by forced decoding."""
+        ...
+
 
 BACKENDS = ("auto", "ctranslate2", "transformers", "transformers-int8")
 

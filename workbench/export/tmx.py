@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lxml import etree
@@ -13,9 +14,33 @@ from workbench.export.document import ExportArticle
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One translation unit: an id, the two texts and its properties (x-status, x-origin...)."""
+
+    tuid: str
+    source: str
+    target: str
+    props: tuple[tuple[str, str], ...] = ()
+
+
 def render_tmx(articles: Iterable[ExportArticle], created: datetime | None = None) -> bytes:
+    """The translated body segments of articles, each with its review status."""
     articles = list(articles)
     source_language = articles[0].source_language if articles else "de"
+    target_language = articles[0].target_language if articles else "en"
+    units = (
+        Unit(f"{article.info.id}-{s.id}", s.source, s.target, (("x-status", s.status.value),))
+        for article in articles
+        for s in article.body()
+        if s.target
+    )
+    return render_units(units, source_language, target_language, created)
+
+
+def render_units(
+    units: Iterable[Unit], source_language: str, target_language: str, created: datetime | None = None
+) -> bytes:
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(
         root,
@@ -30,16 +55,11 @@ def render_tmx(articles: Iterable[ExportArticle], created: datetime | None = Non
         **{"o-tmf": "workbench"},
     )
     body = etree.SubElement(root, "body")
-    for article in articles:
-        for segment in article.body():
-            if not segment.target:
-                continue
-            unit = etree.SubElement(body, "tu", tuid=f"{article.info.id}-{segment.id}")
-            etree.SubElement(unit, "prop", type="x-status").text = segment.status.value
-            for language, text in (
-                (article.source_language, segment.source),
-                (article.target_language, segment.target),
-            ):
-                variant = etree.SubElement(unit, "tuv", {XML_LANG: language})
-                etree.SubElement(variant, "seg").text = text
+    for unit in units:
+        element = etree.SubElement(body, "tu", tuid=unit.tuid)
+        for name, value in unit.props:
+            etree.SubElement(element, "prop", type=name).text = value
+        for language, text in ((source_language, unit.source), (target_language, unit.target)):
+            variant = etree.SubElement(element, "tuv", {XML_LANG: language})
+            etree.SubElement(variant, "seg").text = text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -13,6 +13,7 @@ _STATES = {
     Status.MT: "translated",
     Status.EDITED: "reviewed",
     Status.APPROVED: "final",
+    Status.NEEDS_WORK: "translated",  # XLIFF has no such state; subState says which it is
 }
 
 
@@ -38,6 +39,8 @@ def render_xliff(article: ExportArticle) -> bytes:
             _element(notes, "note", category="boilerplate").text = first.reason
         for segment in paragraph:
             node = _element(unit, "segment", id=f"s{segment.id}", state=_STATES[segment.status])
+            if segment.status is Status.NEEDS_WORK:
+                node.set("subState", "workbench:needs-work")
             _element(node, "source").text = segment.source
             if segment.target:
                 _element(node, "target").text = segment.target

@@ -36,6 +36,16 @@ class StoreError(WorkbenchError, RuntimeError):
     """The workspace database cannot be used as asked."""
 
 
+class EditConflict(StoreError):
+    """A save found its segment changed underneath (by another window or process)."""
+
+    def __init__(self, current: Segment, kept: str | None) -> None:
+        self.current = current
+        self.kept = kept
+        note = "; your text is kept as a suggestion" if kept and kept != current.target else ""
+        super().__init__(f"segment {current.id} was changed meanwhile (now {current.status.value}){note}")
+
+
 class ImportOutcome(StrEnum):
     NEW = "new"
     UNCHANGED = "unchanged"
@@ -78,11 +88,17 @@ class Store:
                 f"{self.path}: written by a newer workbench (schema {version} > {SCHEMA_VERSION}); "
                 "upgrade workbench to open it"
             )
+        if version == SCHEMA_VERSION:
+            return
+        # Foreign keys off while tables are rebuilt: dropping a table would otherwise run its
+        # ON DELETE actions and cut history rows loose from their segments.
+        self._db.execute("PRAGMA foreign_keys = OFF")
         for number in range(version, SCHEMA_VERSION):
             # One script per migration, its version bump inside the same transaction.
             self._db.executescript(
                 f"BEGIN IMMEDIATE; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
             )
+        self._db.execute("PRAGMA foreign_keys = ON")
 
     # --- articles -------------------------------------------------------------------------
 
@@ -266,35 +282,101 @@ class Store:
 
     # --- reviewer edits ---------------------------------------------------------------------
 
-    def change_segment(self, segment_id: int, target: str | None, status: Status, reviewer: str) -> Segment:
-        """Set a segment's human text and status, with a history row, in one transaction."""
+    def change_segment(
+        self,
+        segment_id: int,
+        target: str | None,
+        status: Status,
+        reviewer: str,
+        expected_version: int | None = None,
+        origin: str | None = None,
+    ) -> Segment:
+        """Set a segment's human text and status, with a history row, in one transaction.
+
+        With `expected_version`, a segment changed meanwhile (by another process) is not
+        overwritten: the new text is kept as a suggestion beside the current one and
+        `EditConflict` says so.
+        """
         with self._transaction() as db:
-            row = db.execute(_SEGMENT_SQL + " WHERE s.id = ?", (segment_id,)).fetchone()
-            if row is None:
-                raise StoreError(f"no segment {segment_id}")
-            before = _segment(row)
+            before = self._read_segment(db, segment_id)
+            stale = expected_version is not None and before.version != expected_version
+            if not stale:
+                self._change(db, before, target, status, reviewer, origin)
+            elif target and target != before.target:
+                db.execute(
+                    "INSERT INTO suggestions (segment_id, text, origin, at) VALUES (?, ?, ?, ?)",
+                    (segment_id, target, f"{reviewer}'s save over an older version", _now()),
+                )
+            after = self._read_segment(db, segment_id)
+        if stale:
+            raise EditConflict(after, target)
+        return after
+
+    def fill_from_memory(self, fills: Iterable[tuple[int, str]], reviewer: str) -> int:
+        """Give segments an approved text from the translation memory, where no human owns them yet."""
+        count = 0
+        with self._transaction() as db:
+            for segment_id, target in fills:
+                before = self._read_segment(db, segment_id)
+                if not before.status.is_human:
+                    self._change(db, before, target, Status.EDITED, reviewer, origin="tm")
+                    count += 1
+        return count
+
+    def _read_segment(self, db: sqlite3.Connection, segment_id: int) -> Segment:
+        row = db.execute(_SEGMENT_SQL + " WHERE s.id = ?", (segment_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no segment {segment_id}")
+        return _segment(row)
+
+    def _change(
+        self,
+        db: sqlite3.Connection,
+        before: Segment,
+        target: str | None,
+        status: Status,
+        reviewer: str,
+        origin: str | None,
+    ) -> None:
+        now = _now()
+        db.execute(
+            "INSERT INTO edits (segment_id, article_id, source, old_target, new_target,"
+            " old_status, new_status, reviewer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (before.id, before.article_id, before.source, before.target, target,
+             before.status.value, status.value, reviewer, now),
+        )  # fmt: skip
+        stored = target if status.is_human else None
+        same_text = stored is not None and stored == before.target and before.status.is_human
+        db.execute(
+            "UPDATE segments SET status = ?, target = ?, origin = ?, version = version + 1,"
+            " alignment = CASE WHEN ? THEN alignment END,"
+            " human_score = CASE WHEN ? THEN human_score END, updated_at = ? WHERE id = ?",
+            (status.value, stored, origin if stored else None, same_text, same_text, now, before.id),
+        )
+        if before.status is Status.APPROVED and (status is not Status.APPROVED or not same_text):
             db.execute(
-                "INSERT INTO edits (segment_id, article_id, source, old_target, new_target,"
-                " old_status, new_status, reviewer, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    segment_id,
-                    before.article_id,
-                    before.source,
-                    before.target,
-                    target,
-                    before.status.value,
-                    status.value,
-                    reviewer,
-                    _now(),
-                ),
+                "DELETE FROM memory WHERE source = ? AND target = ? AND origin = 'approved'"
+                " AND NOT EXISTS (SELECT 1 FROM segments WHERE source = ? AND target = ?"
+                " AND status = 'approved')",
+                (before.source, before.target, before.source, before.target),
             )
-            stored_target = target if status.is_human else None
+        if status is Status.APPROVED and stored:
             db.execute(
-                "UPDATE segments SET status = ?, target = ?, updated_at = ? WHERE id = ?",
-                (status.value, stored_target, _now(), segment_id),
+                "INSERT OR REPLACE INTO memory (source, target, origin, reviewer, at)"
+                " VALUES (?, ?, 'approved', ?, ?)",
+                (before.source, stored, reviewer, now),
             )
-            after = db.execute(_SEGMENT_SQL + " WHERE s.id = ?", (segment_id,)).fetchone()
-        return _segment(after)
+            db.execute("DELETE FROM suggestions WHERE segment_id = ?", (before.id,))
+
+    def set_alignment(
+        self, segment_id: int, target: str, alignment: tuple[WordPair, ...], score: float
+    ) -> None:
+        """Store the word alignment of a human text, unless the text changed meanwhile."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE segments SET alignment = ?, human_score = ? WHERE id = ? AND target = ?",
+                (json.dumps(alignment), score, segment_id, target),
+            )
 
     def history(self, segment_id: int) -> list[Edit]:
         rows = self._db.execute(
@@ -303,6 +385,79 @@ class Store:
             (segment_id,),
         )
         return [Edit(r[0], r[1], r[2], Status(r[3]), Status(r[4]), r[5], r[6]) for r in rows]
+
+    def article_history(self, article_id: int) -> list[Edit]:
+        """Every history row of an article's current segments, oldest first."""
+        rows = self._db.execute(
+            "SELECT e.segment_id, e.old_target, e.new_target, e.old_status, e.new_status, e.reviewer,"
+            " e.at FROM edits e JOIN segments s ON s.id = e.segment_id WHERE s.article_id = ?"
+            " ORDER BY e.id",
+            (article_id,),
+        )
+        return [Edit(r[0], r[1], r[2], Status(r[3]), Status(r[4]), r[5], r[6]) for r in rows]
+
+    def suggestions(self, segment_id: int) -> list[tuple[str, str]]:
+        """(text, origin) of the texts kept beside a segment after conflicting saves."""
+        rows = self._db.execute(
+            "SELECT text, origin FROM suggestions WHERE segment_id = ? ORDER BY id", (segment_id,)
+        )
+        return [(text, origin) for text, origin in rows]
+
+    def segments_with_suggestions(self, article_id: int) -> set[int]:
+        rows = self._db.execute(
+            "SELECT DISTINCT g.segment_id FROM suggestions g JOIN segments s ON s.id = g.segment_id"
+            " WHERE s.article_id = ?",
+            (article_id,),
+        )
+        return {row[0] for row in rows}
+
+    def machine_translations(self, source: str) -> list[tuple[str, str, float]]:
+        """(mt_key, text, score) of every cached machine translation of a source text."""
+        rows = self._db.execute(
+            "SELECT mt_key, target, score FROM translations WHERE source = ? ORDER BY created_at DESC",
+            (source,),
+        )
+        return [(key, text, score) for key, text, score in rows]
+
+    # --- translation memory ------------------------------------------------------------------
+
+    def add_memory(self, pairs: Iterable[tuple[str, str]], origin: str, reviewer: str) -> int:
+        """Add (source, target) pairs; a pair already in the memory is kept as it is. Returns new ones."""
+        now = _now()
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO memory (source, target, origin, reviewer, at) VALUES (?, ?, ?, ?, ?)",
+                [(source, target, origin, reviewer, now) for source, target in pairs],
+            )
+            return db.total_changes - before
+
+    def memory_for(self, sources: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Exact matches: source -> (target, origin), the most recent entry where there are several."""
+        found: dict[str, tuple[str, str]] = {}
+        unique = list(dict.fromkeys(sources))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for source, target, origin in self._db.execute(
+                f"SELECT source, target, origin FROM memory WHERE source IN ({marks}) ORDER BY at, rowid",
+                chunk,
+            ):
+                found[source] = (target, origin)
+        return found
+
+    def memory_sources(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT DISTINCT source FROM memory")]
+
+    def memory_entries(self, origin_prefix: str = "") -> list[tuple[str, str, str, str, str]]:
+        """(source, target, origin, reviewer, at) rows whose origin starts with `origin_prefix`."""
+        return list(
+            self._db.execute(
+                "SELECT source, target, origin, reviewer, at FROM memory"
+                " WHERE substr(origin, 1, ?) = ? ORDER BY at, rowid",
+                (len(origin_prefix), origin_prefix),
+            )
+        )
 
     # --- summaries -------------------------------------------------------------------------
 
@@ -348,13 +503,14 @@ SELECT a.id, a.path, a.title, a.outlet, a.language, a.revision,
        (SELECT COUNT(*) FROM segments s JOIN blocks b ON b.id = s.block_id
          WHERE s.article_id = a.id AND b.kind = 'body' AND s.status != 'untranslated'),
        (SELECT COUNT(*) FROM segments s JOIN blocks b ON b.id = s.block_id
-         WHERE s.article_id = a.id AND b.kind = 'body' AND s.status IN ('edited', 'approved'))
+         WHERE s.article_id = a.id AND b.kind = 'body' AND s.status IN ('edited', 'approved', 'needs-work'))
 FROM articles a
 """
 
 _SEGMENT_SQL = """
 SELECT s.id, s.article_id, b.position, s.position, s.source, b.kind, b.reason, b.language,
-       b.is_title, s.status, s.target, s.mt_key, t.target, t.score, t.alignment
+       b.is_title, s.status, s.target, s.mt_key, t.target, t.score, t.alignment,
+       s.origin, s.alignment, s.human_score, s.version
 FROM segments s
 JOIN blocks b ON b.id = s.block_id
 LEFT JOIN translations t ON t.mt_key = s.mt_key AND t.source = s.source
@@ -363,11 +519,18 @@ LEFT JOIN translations t ON t.mt_key = s.mt_key AND t.source = s.source
 
 def _segment(row: tuple) -> Segment:
     (seg_id, article_id, block_pos, pos, source, kind, reason, language, is_title, status) = row[:10]
-    human_target, mt_key, mt_target, score, alignment = row[10:]
+    human_target, mt_key, mt_target, mt_score, mt_alignment = row[10:15]
+    origin, human_alignment, human_score, version = row[15:]
     status = Status(status)
     target = human_target if status.is_human else mt_target
-    # The machine alignment describes the machine text only; an edited text has none yet.
-    pairs = _pairs(alignment) if alignment and target == mt_target else ()
+    stale = False
+    if status.is_human and human_alignment is not None:
+        pairs, score = _pairs(human_alignment), human_score
+    elif target is not None and target == mt_target and mt_alignment:
+        pairs, score = _pairs(mt_alignment), mt_score  # the machine text, aligned when translated
+    else:
+        pairs, score = (), None
+        stale = status.is_human and target is not None
     return Segment(
         id=seg_id,
         article_id=article_id,
@@ -380,9 +543,13 @@ def _segment(row: tuple) -> Segment:
         is_title=bool(is_title),
         status=status,
         target=target,
-        score=score if target == mt_target else None,
+        score=score,
         alignment=pairs,
         mt_key=mt_key,
+        mt_text=mt_target,
+        origin=origin,
+        alignment_stale=stale,
+        version=version,
     )
 
 

@@ -86,6 +86,58 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, settings_key)
     );
     """,
+    """
+    -- Review: the needs-work state, a human text's own word alignment, a version per segment
+    -- (a save based on an older version is a conflict), where a human text came from. SQLite
+    -- cannot change a CHECK constraint in place, so the table is rebuilt (foreign keys are off
+    -- while migrations run, so history rows keep their segment ids).
+    CREATE TABLE segments_new (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        block_id INTEGER NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'untranslated'
+            CHECK (status IN ('untranslated', 'mt', 'edited', 'approved', 'needs-work')),
+        target TEXT,        -- the human text; NULL while the machine translation is current
+        mt_key TEXT,        -- which machine translation (see translations) was given last
+        origin TEXT,        -- 'tm' when the human text came from the translation memory
+        alignment TEXT,     -- word alignment of the human text (JSON); NULL while stale
+        human_score REAL,   -- the model's mean log-probability of the human text
+        version INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO segments_new (id, article_id, block_id, position, source, status, target, mt_key,
+                              updated_at)
+        SELECT id, article_id, block_id, position, source, status, target, mt_key, updated_at
+        FROM segments;
+    DROP TABLE segments;
+    ALTER TABLE segments_new RENAME TO segments;
+    CREATE INDEX segments_article ON segments(article_id);
+    CREATE INDEX segments_block ON segments(block_id, position);
+    CREATE INDEX segments_source ON segments(source);
+    -- The translation memory: approved pairs and pairs imported from TMX files.
+    CREATE TABLE memory (
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        origin TEXT NOT NULL,   -- 'approved' or 'tmx:<file name>'
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (source, target)
+    );
+    INSERT OR IGNORE INTO memory (source, target, origin, reviewer, at)
+        SELECT source, target, 'approved', 'workbench', updated_at FROM segments
+        WHERE status = 'approved';
+    -- Texts kept beside a segment: a reviewer's save that found the segment changed underneath.
+    CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX suggestions_segment ON suggestions(segment_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,8 +18,8 @@ from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
 from workbench.records import Segment, Status, TranslateReport
-from workbench.service import Cancelled
-from workbench.tui.dialogs import EditDialog, HistoryDialog
+from workbench.service import Cancelled, EditConflict
+from workbench.tui.dialogs import EditDialog, HistoryDialog, SuggestionDialog
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
 
 
@@ -40,6 +40,10 @@ class ArticleScreen(Screen[None]):
         Binding("a", "approve", "Approve"),
         Binding("r", "revert", "Revert"),
         Binding("u", "undo", "Undo"),
+        Binding("n", "needs_work", "Needs work", show=False),
+        Binding("g", "suggestions", "Suggestions", show=False),
+        Binding("d", "toggle_diff", "Diff vs MT", show=False),
+        Binding("f", "next_flagged", "Next flagged", show=False),
         Binding("H", "history", "History", show=False),
         Binding("t", "translate", "Translate"),
         Binding("x", "cancel", "Cancel"),
@@ -56,6 +60,7 @@ class ArticleScreen(Screen[None]):
         self.rows: list[SegmentRow] = []
         self.cursor = 0
         self.word: WordFocus | None = None
+        self.show_diff = False
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -71,6 +76,7 @@ class ArticleScreen(Screen[None]):
         with Horizontal(id="article-body"):
             yield SegmentList(id="segments", classes="hide-boilerplate")
             yield OptionList(id="summary", disabled=True)  # enabled while shown: never focused hidden
+        yield Static(id="segment-info")
         yield Static(id="status-bar")
         yield Footer()
 
@@ -114,6 +120,21 @@ class ArticleScreen(Screen[None]):
         row.add_class("cursor")
         row.refresh_content()
         self.query_one("#segments", VerticalScroll).scroll_to_widget(row, animate=False)
+        self._describe_current()
+
+    def _describe_current(self) -> None:
+        """One line about the cursor segment: its state, where its text came from, its flags."""
+        row = self.current
+        if row is None:
+            return
+        segment = row.segment
+        parts = [segment.status.value]
+        if segment.origin == "tm" and segment.status.is_human:
+            parts.append("from translation memory")
+        if segment.alignment_stale:
+            parts.append("alignment stale until the model is loaded")
+        parts.extend(flag.message for flag in row.flags)
+        self.query_one("#segment-info", Static).update(" · ".join(parts))
 
     def action_move(self, step: int) -> None:
         index = self.cursor
@@ -159,28 +180,37 @@ class ArticleScreen(Screen[None]):
     # --- review actions -------------------------------------------------------------------
 
     def _change(self, change, *args) -> None:
-        """Run a service change on the current segment and redraw its row, or say why not."""
+        """Run a service change on the current segment and redraw its row, or say why not.
+
+        The change carries the version the row shows, so a segment changed meanwhile by another
+        window or process is reported (the other text stays, a new text is kept as a suggestion)
+        rather than overwritten.
+        """
         row = self.current
         if row is None:
             return
         try:
-            segment = change(row.segment.id, *args)
+            segment = change(row.segment.id, *args, expected_version=row.segment.version)
+        except EditConflict as conflict:
+            self.notify(str(conflict), severity="warning", timeout=12)
+            segment = conflict.current
         except WorkbenchError as error:
             self.notify(str(error), severity="warning")
             return
         row.show(segment)
+        self._describe_current()
         self.app.update_status()
 
     def action_edit(self) -> None:
         row = self.current
         if row is None or row.segment.kind.value == "boilerplate":
             return
+        self.app.push_screen(EditDialog(row.segment), self._save_text)
 
-        def saved(text: str | None) -> None:
-            if text is not None and text != row.segment.target:
-                self._change(self.app.bench.edit_segment, text)
-
-        self.app.push_screen(EditDialog(row.segment), saved)
+    def _save_text(self, text: str | None) -> None:
+        row = self.current
+        if row is not None and text is not None and text != row.segment.target:
+            self._change(self.app.bench.edit_segment, text)
 
     def action_approve(self) -> None:
         self._change(self.app.bench.approve_segment)
@@ -190,6 +220,37 @@ class ArticleScreen(Screen[None]):
 
     def action_undo(self) -> None:
         self._change(self.app.bench.undo_last_change)
+
+    def action_needs_work(self) -> None:
+        row = self.current
+        if row is not None:
+            self._change(self.app.bench.set_needs_work, row.segment.status is not Status.NEEDS_WORK)
+
+    def action_suggestions(self) -> None:
+        row = self.current
+        if row is None or row.segment.kind.value == "boilerplate":
+            return
+        found = self.app.bench.suggestions(row.segment.id)
+        if not found:
+            self.notify("no suggestions: no memory match and no other translation of this sentence")
+            return
+        self.app.push_screen(SuggestionDialog(row.segment, found), self._save_text)
+
+    def action_toggle_diff(self) -> None:
+        self.show_diff = not self.show_diff
+        for row in self.rows:
+            row.set_diff(self.show_diff)
+        self.notify("diff against the machine translation " + ("on" if self.show_diff else "off"))
+
+    def action_next_flagged(self) -> None:
+        """The next flagged segment after the cursor, wrapping around: flagged ones come first."""
+        count = len(self.rows)
+        for step in range(1, count + 1):
+            index = (self.cursor + step) % count
+            if self.rows[index].flags and self._visible(index):
+                self._move_to(index)
+                return
+        self.notify("no flagged segments")
 
     def action_history(self) -> None:
         if self.current:
@@ -301,6 +362,7 @@ class ArticleScreen(Screen[None]):
             segment: Segment | None = fresh.get(row.segment.id)
             if segment is not None and segment != row.segment:
                 row.show(segment)
+        self._describe_current()
         self.app.update_status()
 
     # --- navigation -----------------------------------------------------------------------

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
-from workbench.records import Edit, Segment
+from workbench.records import Edit, Segment, Suggestion
 
 
 class EditDialog(ModalScreen[str | None]):
@@ -70,6 +71,40 @@ class HistoryDialog(ModalScreen[None]):
 def _history_line(edit: Edit) -> str:
     text = escape(edit.new_target) if edit.new_target else "[i](machine translation)[/i]"
     return f"[b]{edit.at}[/b] {escape(edit.reviewer)}: {edit.old_status} → {edit.new_status}\n  {text}"
+
+
+class SuggestionDialog(ModalScreen[str | None]):
+    """Kept conflicting saves, memory matches and other models' output; Enter takes one."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, segment: Segment, suggestions: list[Suggestion]) -> None:
+        super().__init__()
+        self.segment = segment
+        self.suggestions = suggestions
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Suggestions", classes="dialog-title")
+            yield Static(escape(self.segment.source), classes="dialog-source")
+            yield OptionList(
+                *(Option(_suggestion_line(s), id=str(i)) for i, s in enumerate(self.suggestions)),
+                id="suggestions",
+            )
+            yield Static("enter take (as an edit) · escape close", classes="dialog-hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.suggestions[int(event.option.id or 0)].text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _suggestion_line(suggestion: Suggestion) -> str:
+    score = f" {suggestion.score:.0f}%" if suggestion.score is not None else ""
+    return (
+        f"[b]{suggestion.kind}{score}[/b] {escape(suggestion.text)}\n  [dim]{escape(suggestion.origin)}[/dim]"
+    )
 
 
 class HelpScreen(ModalScreen[None]):

@@ -16,12 +16,13 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from workbench.records import Segment, Status
+from workbench.records import Flag, Segment, Status
+from workbench.review.effort import word_diff
+from workbench.review.quality import quality_flags
 
-LOW_CONFIDENCE = -1.5
-"""Mean log-probability per token below which a translation is marked for a second look."""
 _WORD = re.compile(r"\S+")
-_MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓"}
+_MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓", Status.NEEDS_WORK: "⚑"}
+_DIFF_STYLES = {"delete": "strike red", "insert": "bold green"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,16 @@ def styled_words(text: str, highlighted: set[int], cursor: int | None) -> Text:
     return result
 
 
+def diff_text(machine: str, edited: str) -> Text:
+    """The edited text with the machine output's removed words struck out and new words marked."""
+    result = Text()
+    for part in word_diff(machine, edited):
+        if result:
+            result.append(" ")
+        result.append(part.text, style=_DIFF_STYLES.get(part.op, ""))
+    return result
+
+
 def word_count(text: str | None) -> int:
     return len(_WORD.findall(text or ""))
 
@@ -59,6 +70,13 @@ class SegmentRow(Widget):
         super().__init__(classes="paragraph-start" if paragraph_start else "")
         self.segment = segment
         self.focus_word: WordFocus | None = None
+        self.show_diff = False
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        if self.segment.kind.value == "boilerplate":
+            return ()
+        return quality_flags(self.segment.source, self.segment.target, self.segment.score)
 
     def compose(self) -> ComposeResult:
         yield Static(classes="marker")
@@ -70,6 +88,11 @@ class SegmentRow(Widget):
 
     def show(self, segment: Segment) -> None:
         self.segment = segment
+        self.refresh_content()
+
+    def set_diff(self, show: bool) -> None:
+        """Show the human text as a word diff against the machine output (where there is one)."""
+        self.show_diff = show
         self.refresh_content()
 
     def set_word_focus(self, focus: WordFocus | None) -> None:
@@ -86,9 +109,11 @@ class SegmentRow(Widget):
         segment = self.segment
         self.set_class(segment.kind.value == "boilerplate", "boilerplate")
         self.set_class(segment.status is Status.UNTRANSLATED, "untranslated")
-        low = segment.score is not None and segment.score < LOW_CONFIDENCE
-        self.set_class(low, "low-confidence")
-        marker = _MARKERS.get(segment.status, "!" if low else " ")
+        flagged = bool(self.flags)
+        self.set_class(flagged, "flagged")
+        marker = _MARKERS.get(segment.status, "!" if flagged else " ")
+        if segment.origin == "tm" and segment.status is Status.EDITED:
+            marker = "≡"
         self.query_one(".marker", Static).update(("▶" if self.has_class("cursor") else " ") + marker)
         source_hi: set[int] = set()
         target_hi: set[int] = set()
@@ -107,6 +132,8 @@ class SegmentRow(Widget):
             return Text(f"[{segment.reason}]")
         if segment.target is None:
             return Text("…")
+        if self.show_diff and segment.mt_text and segment.target != segment.mt_text:
+            return diff_text(segment.mt_text, segment.target)
         return styled_words(segment.target, highlighted, cursor)
 
     def on_click(self) -> None:

@@ -1,0 +1,62 @@
+"""Translation memory helpers: fuzzy matching (rapidfuzz) and reading TMX files (lxml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from rapidfuzz import fuzz, process, utils
+
+from workbench.errors import WorkbenchError
+
+FUZZY_THRESHOLD = 75
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def fuzzy_matches(
+    source: str, candidates: list[str], limit: int = 5, threshold: float = FUZZY_THRESHOLD
+) -> list[tuple[str, float]]:
+    """Memory sources similar to `source` (score 0-100, at least `threshold`), best first.
+
+    The score is rapidfuzz's normalised Indel similarity on case-folded text, the usual
+    "fuzzy match %" of CAT tools; an identical text is an exact match, not a fuzzy one.
+    """
+    found = process.extract(
+        source,
+        candidates,
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+        score_cutoff=threshold,
+        limit=limit + 1,
+    )
+    return [(text, round(score, 1)) for text, score, _ in found if text != source][:limit]
+
+
+def _language(code: str) -> str:
+    return code.split("-")[0].split("_")[0].lower()
+
+
+def read_tmx(path: Path, source_language: str, target_language: str) -> list[tuple[str, str]]:
+    """(source, target) pairs of a TMX file for one language pair; region subtags are ignored."""
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except OSError as error:
+        raise WorkbenchError(f"{path}: cannot read ({error.strerror or error})") from None
+    except etree.XMLSyntaxError as error:
+        raise WorkbenchError(f"{path}: not a TMX file ({error.msg})") from None
+    if root.tag != "tmx":
+        raise WorkbenchError(f"{path}: not a TMX file (root element <{root.tag}>)")
+    pairs = []
+    for unit in root.iter("tu"):
+        texts = {}
+        for variant in unit.iter("tuv"):
+            segment = variant.find("seg")
+            language = variant.get(XML_LANG) or variant.get("lang") or ""
+            if segment is not None:
+                texts[_language(language)] = " ".join("".join(segment.itertext()).split())
+        source, target = texts.get(source_language), texts.get(target_language)
+        if source and target:
+            pairs.append((source, target))
+    if not pairs:
+        raise WorkbenchError(f"{path}: no {source_language}-{target_language} translation units")
+    return pairs

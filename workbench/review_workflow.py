@@ -1,0 +1,263 @@
+"""The reviewer's side of the service: states, history, conflicts, memory, flags and effort.
+
+`Workbench` (service.py) inherits these methods, so the TUI and the CLI call one object. Every
+change goes through `Store.change_segment`, which writes the history row in the same
+transaction and refuses to overwrite a segment changed since the caller read it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.export.files import write_atomic
+from workbench.export.tmx import Unit, render_units
+from workbench.records import (
+    ArticleStats,
+    BlockKind,
+    Edit,
+    Flag,
+    ReviewerStats,
+    ReviewItem,
+    Segment,
+    Status,
+    Suggestion,
+)
+from workbench.review.effort import effort
+from workbench.review.memory import fuzzy_matches, read_tmx
+from workbench.review.quality import quality_flags
+from workbench.store.database import EditConflict, Store
+
+__all__ = ["EditConflict", "ReviewWorkflow"]
+
+MEMORY_REVIEWER = "translation memory"
+
+
+class ReviewWorkflow:
+    store: Store
+    settings: object
+
+    # --- state changes ----------------------------------------------------------------------
+
+    def edit_segment(self, segment_id: int, text: str, expected_version: int | None = None) -> Segment:
+        """Save a reviewer's translation; from now on no machine output replaces it.
+
+        Its word alignment is computed by forced decoding when the model is loaded, and is
+        marked stale until then.
+        """
+        text = " ".join(text.split())
+        if not text:
+            raise WorkbenchError(
+                f"segment {segment_id}: an empty translation cannot be saved; revert instead"
+            )
+        segment = self._change(segment_id, text, Status.EDITED, expected_version)
+        if self._model_loaded():
+            self.realign([segment])
+            segment = self._segment(segment_id)
+        return segment
+
+    def approve_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
+        """Approve the current text; it joins the translation memory."""
+        segment = self._segment(segment_id)
+        return self._change(segment_id, segment.target, Status.APPROVED, expected_version)
+
+    def set_needs_work(
+        self, segment_id: int, on: bool = True, expected_version: int | None = None
+    ) -> Segment:
+        """Flag a translation for another pass (or take the flag off); its text is kept."""
+        segment = self._segment(segment_id)
+        if on:
+            return self._change(segment_id, segment.target, Status.NEEDS_WORK, expected_version)
+        if segment.status is not Status.NEEDS_WORK:
+            raise WorkbenchError(f"segment {segment_id} is not marked needs-work")
+        if segment.target == segment.mt_text:
+            return self._change(segment_id, None, Status.MT, expected_version)
+        return self._change(segment_id, segment.target, Status.EDITED, expected_version)
+
+    def revert_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
+        """Back to the machine translation (or untranslated); the human text stays in history."""
+        segment = self._segment(segment_id)
+        status = Status.MT if segment.mt_text else Status.UNTRANSLATED
+        return self._change(segment_id, None, status, expected_version)
+
+    def undo_last_change(self, segment_id: int, expected_version: int | None = None) -> Segment:
+        """Restore the text and status a segment had before its last change (itself a history row)."""
+        history = self.store.history(segment_id)
+        if not history:
+            raise WorkbenchError(f"segment {segment_id} has no change to undo")
+        last = history[-1]
+        return self._change(segment_id, last.old_target, last.old_status, expected_version)
+
+    def history(self, segment_id: int) -> list[Edit]:
+        return self.store.history(segment_id)
+
+    def _change(
+        self, segment_id: int, target: str | None, status: Status, expected_version: int | None
+    ) -> Segment:
+        before = self._segment(segment_id)
+        check_change(before, target, status)
+        return self.store.change_segment(segment_id, target, status, self.settings.reviewer, expected_version)
+
+    def _segment(self, segment_id: int) -> Segment:
+        segment = self.store.segment(segment_id)
+        if segment is None:
+            raise WorkbenchError(f"no segment {segment_id} in {self.workspace.path}")
+        return segment
+
+    # --- alignment of human texts -------------------------------------------------------------
+
+    def realign(self, segments: Sequence[Segment]) -> int:
+        """Word-align human texts by forced decoding with the translation model; returns how many."""
+        stale = [s for s in segments if s.alignment_stale and s.target]
+        if not stale:
+            return 0
+        results = self.translator().align([(s.source, s.target) for s in stale])
+        for segment, result in zip(stale, results, strict=True):
+            if result is not None:
+                self.store.set_alignment(segment.id, segment.target, result.alignment, result.score)
+        return sum(result is not None for result in results)
+
+    # --- suggestions and the translation memory ---------------------------------------------------
+
+    def suggestions(self, segment_id: int) -> list[Suggestion]:
+        """Texts the reviewer may take: kept conflicting saves, memory matches, other machine output."""
+        segment = self._segment(segment_id)
+        found = [Suggestion("conflict", text, origin) for text, origin in self.store.suggestions(segment_id)]
+        exact = self.store.memory_for([segment.source])
+        if segment.source in exact:
+            target, origin = exact[segment.source]
+            found.append(Suggestion("tm", target, origin, 100.0))
+        for source, score in fuzzy_matches(segment.source, self.store.memory_sources()):
+            target, origin = self.store.memory_for([source])[source]
+            found.append(Suggestion("fuzzy", target, f"{origin}: {source}", score))
+        for mt_key, text, _ in self.store.machine_translations(segment.source):
+            found.append(Suggestion("mt", text, _model_name(mt_key)))
+        seen = {segment.target}
+        unique = []
+        for suggestion in found:
+            if suggestion.text not in seen:
+                seen.add(suggestion.text)
+                unique.append(suggestion)
+        return unique
+
+    def fill_from_memory(self, segments: Sequence[Segment]) -> int:
+        """Give segments no human owns the approved text of an identical source; returns how many."""
+        memory = self.store.memory_for(s.source for s in segments if not s.status.is_human)
+        fills = [
+            (s.id, memory[s.source][0]) for s in segments if s.source in memory and not s.status.is_human
+        ]
+        return self.store.fill_from_memory(fills, MEMORY_REVIEWER) if fills else 0
+
+    def import_tmx(self, path: Path) -> tuple[int, int]:
+        """Add a TMX file's pairs for the model's language pair to the memory: (read, new)."""
+        source, target = self._language_pair()
+        pairs = read_tmx(path, source, target)
+        return len(pairs), self.store.add_memory(pairs, f"tmx:{path.name}", self.settings.reviewer)
+
+    def export_memory(self, path: Path, include_imported: bool = False) -> int:
+        """Write the approved pairs (and imported ones, if asked) as TMX; returns how many."""
+        rows = self.store.memory_entries("" if include_imported else "approved")
+        units = [
+            Unit(str(n), source, target, (("x-origin", origin), ("x-reviewer", reviewer)))
+            for n, (source, target, origin, reviewer, _) in enumerate(rows, 1)
+        ]
+        write_atomic(path, render_units(units, *self._language_pair()))
+        return len(units)
+
+    def _language_pair(self) -> tuple[str, str]:
+        """The configured model's pair as far as it is known without loading it."""
+        model = self._engine.model
+        if model is not None and model.source_language:
+            return model.source_language, model.target_language or "en"
+        return "de", "en"
+
+    # --- flags, the review queue and effort ------------------------------------------------------
+
+    def flags(self, segment: Segment, conflicts: set[int] | None = None) -> tuple[Flag, ...]:
+        own = quality_flags(segment.source, segment.target, segment.score)
+        if conflicts is None:
+            conflicts = {segment.id} if self.store.suggestions(segment.id) else set()
+        if segment.id in conflicts:
+            own = (Flag("conflict", "a conflicting save is kept as a suggestion"), *own)
+        return own
+
+    def review_queue(self, article_id: int, include_approved: bool = False) -> list[ReviewItem]:
+        """Translated body segments to review: flagged first (most flags first), then in reading order."""
+        conflicts = self.store.segments_with_suggestions(article_id)
+        items = [
+            ReviewItem(s, self.flags(s, conflicts))
+            for s in self.segments(article_id)
+            if s.kind is BlockKind.BODY and s.target and (include_approved or s.status is not Status.APPROVED)
+        ]
+        return sorted(items, key=lambda item: -len(item.flags))
+
+    def article_stats(self, article_id: int) -> ArticleStats:
+        segments = [s for s in self.segments(article_id) if s.kind is BlockKind.BODY]
+        states: dict[str, int] = defaultdict(int)
+        for segment in segments:
+            states[segment.status.value] += 1
+        conflicts = self.store.segments_with_suggestions(article_id)
+        return ArticleStats(
+            article_id,
+            self.article(article_id).title,
+            dict(states),
+            sum(bool(self.flags(s, conflicts)) for s in segments),
+            effort(_post_edits(segments)),
+        )
+
+    def reviewer_stats(self, article_ids: Sequence[int]) -> list[ReviewerStats]:
+        """Per reviewer: history rows written, approvals, and the effort of the texts they wrote."""
+        edits: dict[str, int] = defaultdict(int)
+        approvals: dict[str, int] = defaultdict(int)
+        authored: dict[str, list[Segment]] = defaultdict(list)
+        for article_id in article_ids:
+            segments = {s.id: s for s in self.segments(article_id)}
+            author: dict[int, str] = {}
+            for row in self.store.article_history(article_id):
+                edits[row.reviewer] += 1
+                approvals[row.reviewer] += row.new_status is Status.APPROVED
+                if row.new_status is Status.EDITED and row.segment_id is not None:
+                    author[row.segment_id] = row.reviewer
+            for segment_id, reviewer in author.items():
+                authored[reviewer].append(segments[segment_id])
+        return [
+            ReviewerStats(name, edits[name], approvals[name], effort(_post_edits(authored[name])))
+            for name in sorted(edits)
+        ]
+
+    def _model_loaded(self) -> bool:
+        return self._engine.translator is not None
+
+
+def check_change(before: Segment, target: str | None, status: Status) -> None:
+    """The state machine's rules, as one-line errors naming the segment.
+
+    Human states need a text; the machine state needs a machine translation to return to; a
+    change must change something.
+    """
+    name = f"segment {before.id}"
+    if status.is_human and not target:
+        raise WorkbenchError(f"{name} has no translation to mark {status.value}")
+    if status is Status.MT and not before.mt_text:
+        raise WorkbenchError(f"{name} has no machine translation to return to")
+    if status is before.status and (target or None) == (before.target if status.is_human else None):
+        raise WorkbenchError(f"{name} is already {status.value}")
+
+
+def _post_edits(segments: Sequence[Segment]) -> list[tuple[str, str]]:
+    """(machine output, human text) of segments whose human text was written over a machine one."""
+    return [
+        (s.mt_text, s.target)
+        for s in segments
+        if s.status.is_human and s.mt_text and s.target and s.origin != "tm"
+    ]
+
+
+def _model_name(mt_key: str) -> str:
+    try:
+        return str(json.loads(mt_key).get("model", mt_key))
+    except (ValueError, AttributeError):
+        return mt_key
