@@ -1,9 +1,11 @@
-"""Build the tiny de->en Marian model the tests and the offline demo use.
+"""Build the tiny models the tests and the offline demo use.
 
-    python scripts/make_test_model.py OUT_DIR [--pairs tests/fixtures/de_en_news.tsv]
+    python scripts/make_test_model.py OUT_DIR [--kind marian|bart] [--pairs tests/fixtures/de_en_news.tsv]
 
-Skips the work when OUT_DIR already holds a model built from the same fixture and builder.
-Exits 1 when the model does not reproduce the fixture (chrF below --min-chrf).
+marian: a de->en translation model that reproduces the fixture. bart: a summarizer shaped like
+distilbart-cnn that writes the lead of English fixture text. Skips the work when OUT_DIR already
+holds a model built from the same fixture and builder. Exits 1 when the model did not learn
+(chrF below --min-chrf).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,30 +21,47 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PAIRS = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
 REFERENCE = ROOT / "scripts" / "reference" / "opus-mt-de-en"
-BUILDER = ROOT / "workbench" / "engines" / "tiny_marian.py"
+BUILDERS = {
+    "marian": ROOT / "workbench" / "engines" / "tiny_marian.py",
+    "bart": ROOT / "workbench" / "engines" / "tiny_bart.py",
+}
 
 
-def recipe_hash(pairs_file: Path) -> str:
+def recipe_hash(pairs_file: Path, kind: str = "marian") -> str:
     """Changes whenever the fixture, the builder or the reference config changes."""
     digest = hashlib.sha256()
-    for path in (pairs_file, BUILDER, *sorted(REFERENCE.glob("*.json"))):
+    for path in (pairs_file, BUILDERS[kind], *sorted(REFERENCE.glob("*.json"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def ensure_model(out_dir: Path, pairs_file: Path = DEFAULT_PAIRS, min_chrf: float = 90.0) -> Path:
-    """Build the model into out_dir unless an identical build is already there."""
-    stamp = out_dir / "recipe.txt"
-    wanted = recipe_hash(pairs_file)
-    if stamp.is_file() and stamp.read_text().strip() == wanted:
-        return out_dir
+def _build_marian(pairs_file: Path, out_dir: Path) -> float:
     from workbench.engines.tiny_marian import build_tiny_marian, read_pairs
 
-    report = build_tiny_marian(read_pairs(pairs_file), out_dir, reference_dir=REFERENCE)
-    if report.chrf < min_chrf:
-        raise SystemExit(
-            f"{out_dir}: chrF {report.chrf:.1f} < {min_chrf}: the model did not learn the fixture"
-        )
+    return build_tiny_marian(read_pairs(pairs_file), out_dir, reference_dir=REFERENCE).chrf
+
+
+def _build_bart(pairs_file: Path, out_dir: Path) -> float:
+    from workbench.engines.tiny_bart import build_tiny_bart
+    from workbench.engines.tiny_marian import read_pairs
+
+    return build_tiny_bart([target for _, target in read_pairs(pairs_file)], out_dir)
+
+
+_BUILD: dict[str, Callable[[Path, Path], float]] = {"marian": _build_marian, "bart": _build_bart}
+
+
+def ensure_model(
+    out_dir: Path, pairs_file: Path = DEFAULT_PAIRS, min_chrf: float = 90.0, kind: str = "marian"
+) -> Path:
+    """Build the model into out_dir unless an identical build is already there."""
+    stamp = out_dir / "recipe.txt"
+    wanted = recipe_hash(pairs_file, kind)
+    if stamp.is_file() and stamp.read_text().strip() == wanted:
+        return out_dir
+    chrf = _BUILD[kind](pairs_file, out_dir)
+    if chrf < min_chrf:
+        raise SystemExit(f"{out_dir}: chrF {chrf:.1f} < {min_chrf}: the model did not learn the fixture")
     stamp.write_text(wanted + "\n")
     return out_dir
 
@@ -49,10 +69,11 @@ def ensure_model(out_dir: Path, pairs_file: Path = DEFAULT_PAIRS, min_chrf: floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--kind", choices=sorted(_BUILD), default="marian")
     parser.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
     parser.add_argument("--min-chrf", type=float, default=90.0)
     args = parser.parse_args()
-    ensure_model(args.out_dir, args.pairs, args.min_chrf)
+    ensure_model(args.out_dir, args.pairs, args.min_chrf, args.kind)
     print(args.out_dir)
 
 

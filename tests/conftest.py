@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PAIRS_FILE = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
 MODEL_CACHE = ROOT / ".cache" / "test-models" / "tiny-de-en"
+BART_CACHE = ROOT / ".cache" / "test-models" / "tiny-bart"
 
 
 def _load_script(name: str):
@@ -26,6 +27,12 @@ def _load_script(name: str):
 def tiny_model() -> Path:
     """A real de->en Marian model trained on the fixture; rebuilt only when its recipe changes."""
     return _load_script("make_test_model").ensure_model(MODEL_CACHE, PAIRS_FILE)
+
+
+@pytest.fixture(scope="session")
+def tiny_bart() -> Path:
+    """A real BART summarizer that writes the lead of English fixture text (about 20 s to build)."""
+    return _load_script("make_test_model").ensure_model(BART_CACHE, PAIRS_FILE, kind="bart")
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ def translated(make_bench):
 def test_summaries_of_the_seeds_come_from_real_body_segments(translated) -> None:
     for article in translated.articles():
         segments = {s.id: s for s in translated.segments(article.id)}
-        summary = translated.summarize(article.id)
+        summary = translated.summarize(article.id, mode="extractive")
         assert len(summary.sentences) == 3
         assert summary.language == "en" and summary.note == ""
         for sentence in summary.sentences:
@@ -70,8 +70,12 @@ def test_untranslated_articles_are_summarised_from_the_source_and_say_so(make_be
     assert all(s.text.split() and len(s.text.split()) >= 5 for s in summary.sentences)
 
 
-def test_abstractive_mode_is_refused_with_a_clear_message(translated) -> None:
-    with pytest.raises(WorkbenchError, match="abstractive summaries are not available yet"):
+def test_without_a_summarization_model_auto_is_extractive_and_says_so(translated) -> None:
+    summary = translated.summarize(1)
+    assert summary.mode == "extractive"
+    assert "sshleifer/distilbart-cnn-12-6 is not here" in summary.note
+    assert "workbench models pull sshleifer/distilbart-cnn-12-6" in summary.note
+    with pytest.raises(WorkbenchError, match="workbench models pull sshleifer/distilbart-cnn-12-6"):
         translated.summarize(1, mode="abstractive")
 
 

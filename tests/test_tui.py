@@ -311,8 +311,10 @@ async def test_summary_pane_jumps_to_the_source_segment(open_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
         await pilot.press("s")
+        await _settle(app, pilot)  # summarised in a worker
         pane = screen.query_one("#summary", OptionList)
         assert pane.has_class("shown") and pane.has_focus and pane.option_count == 3
+        assert "not here" in pane.border_title  # no summarization model: extractive, and it says so
         await pilot.press("down", "down")
         chosen = pane.get_option_at_index(pane.highlighted)
         assert pane.highlighted > 0

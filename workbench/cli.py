@@ -22,6 +22,7 @@ _SETTING_FLAGS = (
     ("--batch-tokens", "batch_tokens", "padded source tokens per batch (default: 4096)", int),
     ("--reviewer", "reviewer", "reviewer name for history rows (default: $USER)", str),
     ("--models-dir", "models_dir", "local model store (default: models/)", str),
+    ("--summary-model", "summary_model", "summarization model id or directory", str),
 )
 
 
@@ -97,7 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "articles", nargs="*", help="article ids or imported paths (default: every article)"
     )
-    summarize.add_argument("--mode", choices=("extractive", "abstractive"), default="extractive")
+    summarize.add_argument(
+        "--mode",
+        choices=("auto", "extractive", "abstractive"),
+        default="auto",
+        help="auto: abstractive when the summarization model is present, else extractive",
+    )
     summarize.add_argument("--format", dest="output_format", choices=("md", "json"), default="md")
     length = summarize.add_mutually_exclusive_group()
     length.add_argument("--sentences", type=_positive, help="summary length in sentences (default: 3)")

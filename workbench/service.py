@@ -7,14 +7,12 @@ segments are all cached never loads the model at all.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.engines import extractive
 from workbench.engines.model_files import (
     content_hash,
     model_languages,
@@ -22,6 +20,7 @@ from workbench.engines.model_files import (
     resolve_model,
     stat_signature,
 )
+from workbench.engines.summarizer import Summarizer
 from workbench.engines.translator import Translator, load_translator, resolve_backend
 from workbench.errors import WorkbenchError
 from workbench.export.document import ExportArticle
@@ -29,25 +28,14 @@ from workbench.ingest.article import bytes_digest, find_files, read_article, rea
 from workbench.records import (
     ArticleInfo,
     BlockKind,
-    DigestItem,
-    DigestSource,
     Segment,
     Status,
-    Summary,
-    SummarySentence,
     TranslateReport,
 )
 from workbench.review_workflow import EditConflict, ReviewWorkflow
 from workbench.settings import Workspace
 from workbench.store.database import ImportOutcome, Store
-from workbench.summaries import (
-    DEFAULT_SENTENCES,
-    find_date,
-    merge_facts,
-    summary_from_json,
-    summary_length,
-    summary_to_json,
-)
+from workbench.summary_workflow import SummaryWorkflow
 
 __all__ = ["Cancelled", "EditConflict", "ImportResult", "ModelInfo", "Workbench"]
 
@@ -87,9 +75,11 @@ class _Engine:
     factory: TranslatorFactory
     model: ModelInfo | None = None
     translator: Translator | None = None
+    summary_model: ModelInfo | None = None
+    summarizer: Summarizer | None = None
 
 
-class Workbench(ReviewWorkflow):
+class Workbench(ReviewWorkflow, SummaryWorkflow):
     def __init__(
         self,
         workspace: Workspace,
@@ -188,6 +178,26 @@ class Workbench(ReviewWorkflow):
         name = self.settings.model
         return Path(name).name if Path(name).expanduser().is_dir() else name
 
+    def summarizer(self, offline: bool | None = None) -> Summarizer:
+        """The abstractive summarizer, resolved and loaded once per session.
+
+        `offline=True` finds it only where it is already present (the store or the HF cache).
+        """
+        if self._engine.summarizer is None:
+            from workbench.engines.summarizer import load_summarizer
+
+            name = self.settings.summary_model
+            offline = self.settings.offline if offline is None else offline
+            path = resolve_model(name, self.workspace.models_dir, offline)
+            digest = self._model_hash(path)[:16]
+            backend = resolve_backend(self.settings.backend)
+            key = json.dumps({"model": name, "sha256": digest, "backend": backend}, sort_keys=True)
+            self._engine.summarizer = load_summarizer(
+                path, backend, self.workspace.models_dir / "ctranslate2" / f"{path.name}-{digest}-int8"
+            )
+            self._engine.summary_model = ModelInfo(name, path, key, None, None, digest)
+        return self._engine.summarizer
+
     def _model_hash(self, path: Path) -> str:
         signature = stat_signature(path)
         known = self.store.model_hash(str(path.resolve()), signature)
@@ -283,53 +293,6 @@ class Workbench(ReviewWorkflow):
         return ExportArticle(
             self.article(article_id), tuple(self.segments(article_id)), self._target_language()
         )
-
-    # --- summaries ------------------------------------------------------------------------
-
-    def summarize(
-        self,
-        article_id: int,
-        sentences: int | None = None,
-        ratio: float | None = None,
-        mode: str = "extractive",
-    ) -> Summary:
-        """An extractive summary of the translation (reviewer edits included), cached until the text changes.
-
-        Sentences come from body segments in reading order (not the title); a segment without a
-        translation yet is summarised from its source text, and the summary says so.
-        """
-        if mode != "extractive":
-            raise WorkbenchError("abstractive summaries are not available yet; use --mode extractive")
-        info = self.article(article_id)
-        body = [s for s in self.store.segments(article_id) if s.kind is BlockKind.BODY and not s.is_title]
-        inputs = [(s.id, s.target or s.source) for s in body]
-        untranslated = sum(1 for s in body if not s.target)
-        note = (
-            f"{untranslated} of {len(body)} sentences summarised from the source text" if untranslated else ""
-        )
-        count = summary_length(len(inputs), sentences, ratio)
-        key = json.dumps({"mode": mode, "sentences": count, "ranker": extractive.VERSION}, sort_keys=True)
-        text_hash = hashlib.sha256("\n".join(text for _, text in inputs).encode()).hexdigest()
-        stored = self.store.summary(article_id, key)
-        if stored and stored[0] == text_hash:
-            return summary_from_json(stored[1], from_cache=True)
-        chosen = extractive.select([text for _, text in inputs], count)
-        language = info.language if untranslated == len(body) else self._target_language()
-        picked = tuple(SummarySentence(inputs[i][1], (inputs[i][0],)) for i in chosen)
-        summary = Summary(article_id, mode, picked, language, note)
-        self.store.put_summary(article_id, key, text_hash, summary_to_json(summary))
-        return summary
-
-    def digest(self, article_ids: Sequence[int], per_article: int = DEFAULT_SENTENCES) -> list[DigestItem]:
-        """A multi-article digest: each article's summary, near-duplicate facts merged."""
-        candidates = []
-        for article_id in article_ids:
-            info = self.article(article_id)
-            date = find_date(" ".join(s.source for s in self.store.segments(article_id)))
-            for sentence in self.summarize(article_id, sentences=per_article).sentences:
-                source = DigestSource(article_id, info.title, date, sentence.segment_ids)
-                candidates.append((sentence.text, source))
-        return merge_facts(candidates)
 
     def _target_language(self) -> str:
         """The model's target language once it is resolved; "en" (the default pair's) before."""

@@ -19,6 +19,7 @@ from workbench.engines.translator import BACKENDS
 from workbench.errors import WorkbenchError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-de-en"
+DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_WORKSPACE = ".workbench"
 DB_NAME = "workbench.db"
 TOML_NAME = "workbench.toml"
@@ -64,10 +65,13 @@ class Settings:
     reviewer: str = ""
     models_dir: str = "models"
     offline: bool = False
+    summary_model: str = DEFAULT_SUMMARY_MODEL
+    """The abstractive summarizer (English news); extractive summaries need no model."""
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "model": str,
+    "summary_model": str,
     "backend": _backend,
     "beam_size": _positive_int,
     "batch_tokens": _positive_int,

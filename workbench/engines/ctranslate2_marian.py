@@ -36,19 +36,24 @@ class _AligningConverter(TransformersConverter):
         return spec
 
 
-def convert_model(model_dir: Path, target: Path, quantization: str = "int8") -> Path:
-    """Convert a transformers Marian model for CTranslate2 into `target` (atomically)."""
+def convert_model(model_dir: Path, target: Path, quantization: str = "int8", aligning: bool = True) -> Path:
+    """Convert a transformers model for CTranslate2 into `target` (atomically).
+
+    `aligning` sets the translation alignment layer and heads (see `_AligningConverter`); a
+    summarization model is converted as it is.
+    """
     if (target / "model.bin").is_file():
         return target
     config = read_json(model_dir / "config.json")
     layer = alignment_layer(int(config.get("decoder_layers", 6)))
     heads = int(config.get("decoder_attention_heads", 8))
+    converter = (
+        _AligningConverter(model_dir, layer, heads) if aligning else TransformersConverter(str(model_dir))
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        _AligningConverter(model_dir, layer, heads).convert(
-            str(staging), quantization=quantization, force=True
-        )
+        converter.convert(str(staging), quantization=quantization, force=True)
         os.replace(staging, target)
     except Exception as error:  # noqa: BLE001 - the converter raises anything; the user gets one line
         shutil.rmtree(staging, ignore_errors=True)

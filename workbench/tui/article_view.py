@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.records import Segment, Status, TranslateReport
+from workbench.records import Segment, Status, Summary, TranslateReport
 from workbench.service import Cancelled, EditConflict
 from workbench.tui.dialogs import EditDialog, HistoryDialog, SuggestionDialog
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
@@ -288,10 +288,28 @@ class ArticleScreen(Screen[None]):
         pane.focus()
 
     def fill_summary(self) -> None:
+        """Summarise in a worker thread: an abstractive model takes seconds to load and run."""
         pane = self.query_one("#summary", OptionList)
-        summary = self.app.bench.summarize(self.article_id)
+        pane.border_title = "summary · summarising…"
+        self._summarize()
+
+    @work(thread=True, exclusive=True, group="summary")
+    def _summarize(self) -> None:
+        bench = self.app.bench.clone()
+        try:
+            summary = bench.summarize(self.article_id)
+        except WorkbenchError as error:
+            self.app.call_from_thread(self.app.report_error, str(error))
+            return
+        finally:
+            bench.close()
+        self.app.call_from_thread(self._show_summary, summary)
+
+    def _show_summary(self, summary: Summary) -> None:
+        pane = self.query_one("#summary", OptionList)
         pane.clear_options()
-        pane.border_title = "summary" + (f" · {summary.note}" if summary.note else "")
+        title = "summary" if summary.mode == "extractive" else f"summary ({summary.mode})"
+        pane.border_title = title + (f" · {summary.note}" if summary.note else "")
         pane.add_options(
             Option(sentence.text, id=",".join(map(str, sentence.segment_ids)))
             for sentence in summary.sentences

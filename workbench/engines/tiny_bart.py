@@ -1,0 +1,169 @@
+"""Build a tiny, real BART summarizer from the English side of the fixture.
+
+Like the tiny Marian model, it stands in for weights these machines cannot download
+(`sshleifer/distilbart-cnn-12-6`): a byte-level BPE vocabulary and a BartForConditionalGeneration
+shaped like distilbart-cnn but tiny, trained to do what news summarizers learn first: write the
+lead. Each training document is a run of consecutive fixture sentences, its summary the first
+of them. Its input limit is small (128 positions), so a long article takes the map-reduce path.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from sacrebleu.metrics import CHRF
+from tokenizers import ByteLevelBPETokenizer
+from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
+
+SPECIAL = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # BART's ids 0-4
+TINY_BART = {
+    "d_model": 128,
+    "encoder_layers": 2,
+    "decoder_layers": 2,
+    "encoder_attention_heads": 4,
+    "decoder_attention_heads": 4,
+    "encoder_ffn_dim": 512,
+    "decoder_ffn_dim": 512,
+    "max_position_embeddings": 128,
+    "dropout": 0.0,
+    "attention_dropout": 0.0,
+    "activation_dropout": 0.0,
+}
+
+
+def lead_documents(sentences: list[str], sizes: tuple[int, ...] = (2, 3, 4)) -> list[tuple[str, str]]:
+    """(document, summary) pairs: runs of consecutive sentences, summarised by their first."""
+    return [
+        (" ".join(sentences[start : start + size]), sentences[start])
+        for size in sizes
+        for start in range(len(sentences) - size + 1)
+    ]
+
+
+def build_tiny_bart(
+    sentences: list[str],
+    out_dir: Path,
+    target_chrf: float = 90.0,
+    max_seconds: float = 240.0,
+    seed: int = 0,
+    log: Callable[[str], None] = print,
+) -> float:
+    """Train and save the model; returns the greedy chrF of its summaries on the training documents."""
+    started = time.monotonic()
+    torch.manual_seed(seed)
+    random.seed(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = _train_tokenizer(sentences, out_dir)
+    model = BartForConditionalGeneration(_config(len(tokenizer)))
+    documents = lead_documents(sentences)
+    chrf = _train(model, tokenizer, documents, target_chrf, started + max_seconds, log)
+    model.generation_config = _generation_config()
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    log(f"built {out_dir}: lead chrF {chrf:.1f} in {time.monotonic() - started:.0f} s")
+    return chrf
+
+
+def _train_tokenizer(sentences: list[str], out_dir: Path) -> BartTokenizer:
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(sentences, vocab_size=1000, min_frequency=1, special_tokens=SPECIAL)
+    bpe.save_model(str(out_dir))  # vocab.json and merges.txt, as the real BART has
+    return BartTokenizer(
+        str(out_dir / "vocab.json"),
+        str(out_dir / "merges.txt"),
+        model_max_length=TINY_BART["max_position_embeddings"],
+    )
+
+
+def _config(vocab_size: int) -> BartConfig:
+    """distilbart-cnn's special-token layout and options, at a tiny size."""
+    return BartConfig(
+        vocab_size=vocab_size,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+        scale_embedding=False,
+        activation_function="gelu",
+        # Keys distilbart-cnn's config.json carries (transformers 5 no longer reads them,
+        # CTranslate2's converter does).
+        normalize_before=False,
+        add_final_layer_norm=False,
+        normalize_embedding=True,
+        **TINY_BART,
+    )
+
+
+def _generation_config() -> GenerationConfig:
+    """The shape of distilbart-cnn-12-6's own generation config, with lengths for short leads."""
+    return GenerationConfig(
+        num_beams=4,
+        length_penalty=2.0,
+        no_repeat_ngram_size=3,
+        early_stopping=True,
+        min_length=5,
+        max_length=64,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+    )
+
+
+def _train(
+    model: BartForConditionalGeneration,
+    tokenizer: BartTokenizer,
+    documents: list[tuple[str, str]],
+    target_chrf: float,
+    deadline: float,
+    log: Callable[[str], None],
+) -> float:
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
+    order = list(range(len(documents)))
+    chrf = 0.0
+    epoch = 0
+    while time.monotonic() < deadline:
+        epoch += 1
+        model.train()
+        random.shuffle(order)
+        for start in range(0, len(order), 24):
+            batch = [documents[i] for i in order[start : start + 24]]
+            encoded = tokenizer(
+                [d for d, _ in batch],
+                text_target=[s for _, s in batch],
+                return_tensors="pt",
+                padding=True,
+                truncation=True,
+            )
+            encoded["labels"][encoded["labels"] == tokenizer.pad_token_id] = -100
+            loss = model(**encoded).loss
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        if epoch % 5 == 0:
+            chrf = _greedy_chrf(model, tokenizer, documents)
+            log(f"epoch {epoch}: loss {loss.item():.3f}, lead chrF {chrf:.1f}")
+            if chrf >= target_chrf:
+                break
+    model.eval()
+    return chrf
+
+
+@torch.inference_mode()
+def _greedy_chrf(model, tokenizer, documents: list[tuple[str, str]]) -> float:
+    model.eval()
+    hypotheses = []
+    for start in range(0, len(documents), 64):
+        batch = [d for d, _ in documents[start : start + 64]]
+        encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True)
+        output = model.generate(**encoded, num_beams=1, max_length=64, do_sample=False)
+        hypotheses.extend(tokenizer.batch_decode(output, skip_special_tokens=True))
+    return CHRF().corpus_score(hypotheses, [[s for _, s in documents]]).score
