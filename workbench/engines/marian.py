@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import torch
+from safetensors import SafetensorError
 from transformers import GenerationConfig, MarianMTModel
 
 from workbench.engines.model_files import ModelError, check_model_dir
@@ -43,7 +44,7 @@ class MarianTranslator(BatchedTranslator):
             model = MarianMTModel.from_pretrained(
                 model_dir, use_safetensors=True, attn_implementation="eager"
             )
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, SafetensorError) as error:
             raise ModelError(
                 f"{model_dir}: cannot load a Marian model ({str(error).splitlines()[0]})"
             ) from None

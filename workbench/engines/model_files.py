@@ -75,6 +75,14 @@ def check_model_dir(path: Path) -> Path:
     return path
 
 
+def check_model_type(path: Path, accepted: tuple[str, ...], purpose: str) -> Path:
+    """Refuse a model directory of another kind with a line that says what it is."""
+    found = read_json(path / "config.json").get("model_type", "unknown")
+    if found not in accepted:
+        raise ModelError(f"{path}: a '{found}' model, not a {purpose} model ({' or '.join(accepted)})")
+    return path
+
+
 def _has_any(path: Path, patterns: tuple[str, ...]) -> bool:
     return any(next(path.glob(pattern), None) is not None for pattern in patterns)
 

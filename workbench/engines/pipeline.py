@@ -19,7 +19,7 @@ from transformers.utils import logging as transformers_logging
 
 from workbench.engines.alignment import align_words
 from workbench.engines.batching import plan_batches, split_to_fit
-from workbench.engines.model_files import ModelError
+from workbench.engines.model_files import ModelError, check_model_type
 from workbench.records import Translation
 
 
@@ -30,7 +30,11 @@ class _Piece:
     text: str
 
 
+MARIAN_TYPES = ("marian",)
+
+
 def load_tokenizer(model_dir: Path) -> MarianTokenizer:
+    check_model_type(model_dir, MARIAN_TYPES, "translation")
     transformers_logging.disable_progress_bar()  # a TUI and a batch log have their own progress
     try:
         return MarianTokenizer.from_pretrained(model_dir)

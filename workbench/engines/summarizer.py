@@ -20,9 +20,11 @@ import numpy as np
 
 from workbench.engines import extractive
 from workbench.engines.batching import split_to_fit
-from workbench.engines.model_files import ModelError, check_model_dir, read_json
+from workbench.engines.model_files import ModelError, check_model_dir, check_model_type, read_json
 
 Splitter = Callable[[str], list[str]]
+SUMMARY_TYPES = ("bart", "pegasus", "t5", "led", "mbart")
+"""Seq2seq summarization model families AutoModelForSeq2SeqLM loads (and CTranslate2 converts)."""
 MAX_REDUCE_ROUNDS = 4
 PROVENANCE_MIN = 0.3
 """TF-IDF cosine a second source sentence needs to be named beside the closest one."""
@@ -78,7 +80,7 @@ class AbstractiveSummarizer:
         from transformers import AutoTokenizer
         from transformers.utils import logging as transformers_logging
 
-        check_model_dir(model_dir)
+        check_model_type(check_model_dir(model_dir), SUMMARY_TYPES, "summarization")
         transformers_logging.disable_progress_bar()
         self.model_dir = model_dir
         self.backend = backend
@@ -140,11 +142,12 @@ class _TransformersGenerator:
 
     def __init__(self, model_dir: Path, tokenizer, quantize: bool = False) -> None:
         import torch
+        from safetensors import SafetensorError
         from transformers import AutoModelForSeq2SeqLM
 
         try:
             model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, use_safetensors=True)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, SafetensorError) as error:
             raise ModelError(
                 f"{model_dir}: cannot load a summarization model ({str(error).splitlines()[0]})"
             ) from None
