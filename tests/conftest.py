@@ -13,6 +13,7 @@ SEEDS = ROOT / "seeds"
 PAIRS_FILE = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
 MODEL_CACHE = ROOT / ".cache" / "test-models" / "tiny-de-en"
 BART_CACHE = ROOT / ".cache" / "test-models" / "tiny-bart"
+FR_PAIRS_FILE = ROOT / "tests" / "fixtures" / "fr_en_news.tsv"
 
 
 def _load_script(name: str):
@@ -33,6 +34,22 @@ def tiny_model() -> Path:
 def tiny_bart() -> Path:
     """A real BART summarizer that writes the lead of English fixture text (about 20 s to build)."""
     return _load_script("make_test_model").ensure_model(BART_CACHE, PAIRS_FILE, kind="bart")
+
+
+@pytest.fixture(scope="session")
+def tiny_fr_en() -> Path:
+    """A real fr->en model from the 40-pair French fixture (about 15 s to build)."""
+    return _load_script("make_test_model").ensure_model(
+        ROOT / ".cache" / "test-models" / "tiny-fr-en", FR_PAIRS_FILE, languages=("fr", "en")
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_en_fr() -> Path:
+    """The same fixture the other way round: en->fr, the second leg of a de->en->fr pivot."""
+    return _load_script("make_test_model").ensure_model(
+        ROOT / ".cache" / "test-models" / "tiny-en-fr", FR_PAIRS_FILE, languages=("en", "fr"), reverse=True
+    )
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,8 @@ class BatchOptions:
     combined: bool = False
     include_boilerplate: bool = False
     jobs: int = 1
+    target: str | None = None
+    """Another language than the workspace's: machine translations only."""
 
 
 @dataclass
@@ -58,20 +60,22 @@ def run_batch(
     """Translate the articles and write their outputs; one failing article does not stop the rest."""
     started = time.monotonic()
     result = BatchResult()
-    bench.model()  # resolve once, up front: a missing model fails the run before any work
+    bench.check_routes(article_ids, options.target)  # no model at all: fail before any work
     translate = _translate_parallel if options.jobs > 1 and len(article_ids) > 1 else _translate_serial
     names = _output_names(bench, article_ids)
     documents: dict[int, ExportArticle] = {}
-    for article_id, outcome in translate(bench, article_ids, options.jobs, on_progress):
+    for article_id, outcome in translate(bench, article_ids, options, on_progress):
         if isinstance(outcome, str):
             result.failures.append((bench.article(article_id).path, outcome))
             continue
         result.report.add(outcome)
         if options.out_dir:
-            documents[article_id] = bench.export_document(article_id)
+            documents[article_id] = bench.export_document(article_id, options.target)
             result.outputs += _write_article(documents[article_id], names[article_id], options)
     if options.out_dir and options.combined:
-        combined = [documents.get(i) or bench.export_document(i) for i in article_ids]  # failed ones too
+        combined = [  # failed ones too
+            documents.get(i) or bench.export_document(i, options.target) for i in article_ids
+        ]
         path = options.out_dir / COMBINED_NAME
         write_atomic(path, render_jsonl(combined))
         result.outputs.append(path)
@@ -97,18 +101,18 @@ def _output_names(bench: Workbench, article_ids: Sequence[int]) -> dict[int, str
 
 
 def _translate_serial(
-    bench: Workbench, article_ids: Sequence[int], jobs: int, on_progress: ArticleProgress | None
+    bench: Workbench, article_ids: Sequence[int], options: BatchOptions, on_progress: ArticleProgress | None
 ):
     for article_id in article_ids:
         callback = (lambda report, a=article_id: on_progress(a, report)) if on_progress else None
-        yield article_id, _translate_one(bench, article_id, callback)
+        yield article_id, _translate_one(bench, article_id, callback, options.target)
 
 
-def _translate_one(bench: Workbench, article_id: int, callback) -> TranslateReport | str:
+def _translate_one(bench: Workbench, article_id: int, callback, target: str | None) -> TranslateReport | str:
     try:
-        return bench.translate_article(article_id, on_progress=callback)
-    except ModelError:
-        raise  # every other article would fail the same way
+        return bench.translate_article(article_id, on_progress=callback, target=target)
+    except ModelError as error:
+        return str(error)  # this article's language has no model; the others may
     except Exception as error:  # noqa: BLE001 - one broken article must not stop the batch
         return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".rstrip(": ")
 
@@ -132,15 +136,15 @@ def _start_worker(workspace: Workspace, events: queue.Queue, threads: int) -> No
     _worker_events = events
 
 
-def _worker_translate(article_id: int) -> TranslateReport | str:
+def _worker_translate(article_id: int, target: str | None) -> TranslateReport | str:
     def forward(report: TranslateReport) -> None:
         _worker_events.put((article_id, report))
 
-    return _translate_one(_worker_bench, article_id, forward)
+    return _translate_one(_worker_bench, article_id, forward, target)
 
 
 def _translate_parallel(
-    bench: Workbench, article_ids: Sequence[int], jobs: int, on_progress: ArticleProgress | None
+    bench: Workbench, article_ids: Sequence[int], options: BatchOptions, on_progress: ArticleProgress | None
 ):
     """Articles spread over `jobs` processes (spawned: torch and fork do not mix)."""
     context = multiprocessing.get_context("spawn")
@@ -150,13 +154,14 @@ def _translate_parallel(
         relay.start()
         try:
             with ProcessPoolExecutor(
-                max_workers=jobs,
+                max_workers=options.jobs,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(bench.workspace, events, max(1, (os.cpu_count() or 1) // jobs)),
+                initargs=(bench.workspace, events, max(1, (os.cpu_count() or 1) // options.jobs)),
             ) as pool:
                 futures = {
-                    pool.submit(_worker_translate, article_id): article_id for article_id in article_ids
+                    pool.submit(_worker_translate, article_id, options.target): article_id
+                    for article_id in article_ids
                 }
                 for future in as_completed(futures):
                     yield futures[future], future.result()

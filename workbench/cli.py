@@ -7,6 +7,7 @@ user can act on are one line on stderr and exit status 1; usage errors exit 2.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,6 +64,21 @@ def _ratio(text: str) -> float:
     return value
 
 
+def _language(text: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}", text):
+        raise argparse.ArgumentTypeError(f"must be a language code such as en or fr, got '{text}'")
+    return text
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--to",
+        dest="target",
+        type=_language,
+        help="target language (default: the workspace's); another one gives machine translations only",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
@@ -93,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--jobs", type=_positive, default=1, help="articles translated in parallel processes")
     tr.add_argument("--quiet", action="store_true", help="a log line per article instead of a progress bar")
     tr.add_argument("--print", dest="print_result", action="store_true", help="print the articles after")
+    _add_target(tr)
 
     summarize = commands.add_parser("summarize", parents=[common], help="summarise articles")
     summarize.add_argument(
@@ -108,11 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     length = summarize.add_mutually_exclusive_group()
     length.add_argument("--sentences", type=_positive, help="summary length in sentences (default: 3)")
     length.add_argument("--ratio", type=_ratio, help="summary length as a share of the article, e.g. 0.2")
+    _add_target(summarize)
 
     digest = commands.add_parser("digest", parents=[common], help="one summary across several articles")
     digest.add_argument("articles", nargs="*", help="article ids or imported paths (default: every article)")
     digest.add_argument("--format", dest="output_format", choices=("md", "json"), default="md")
     digest.add_argument("--sentences", type=_positive, default=3, help="sentences taken from each article")
+    _add_target(digest)
 
     commands.add_parser("articles", parents=[common], help="list the articles in the workspace")
 
@@ -139,12 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", parents=[common], help="print an article, source and translation")
     show.add_argument("article", help="article id or imported path")
+    _add_target(show)
 
     models = commands.add_parser("models", parents=[common], help="local models")
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    model_commands.add_parser("list", parents=[common], help="models in the local store")
-    pull = model_commands.add_parser("pull", parents=[common], help="download a model into models/")
-    pull.add_argument("name", nargs="?", help=f"model id (default: the configured model, {DEFAULT_MODEL})")
+    model_commands.add_parser("list", parents=[common], help="models in the local store, with their pairs")
+    pull = model_commands.add_parser("pull", parents=[common], help="download models into models/")
+    pull.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"model ids or language pairs such as de-en fr-en (default: the configured, {DEFAULT_MODEL})",
+    )
     model_commands.add_parser(
         "path", parents=[common], help="resolve the configured model; print its directory"
     )
@@ -175,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
     workspace = load_workspace(getattr(args, "workspace", None), flags)
     command = args.command or "tui"
     if command == "models":
-        return commands.models(workspace, args.models_command, getattr(args, "name", None))
+        return commands.models(workspace, args.models_command, getattr(args, "names", []))
     handler = {
         "tui": commands.tui,
         "import": commands.import_paths,

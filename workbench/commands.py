@@ -55,6 +55,7 @@ def translate(workspace: Workspace, args: argparse.Namespace) -> int:
         combined=args.combined,
         include_boilerplate=args.include_boilerplate,
         jobs=args.jobs,
+        target=args.target,
     )
     with _open(workspace) as bench:
         ids, failures = _article_ids(bench, args.targets)
@@ -68,7 +69,7 @@ def translate(workspace: Workspace, args: argparse.Namespace) -> int:
                 print(f"  {path}: {reason}", file=sys.stderr)
         if args.print_result:
             for article_id in ids:
-                _print_article(bench, article_id)
+                _print_article(bench, article_id, args.target)
     return 1 if failures else 0
 
 
@@ -140,7 +141,7 @@ def _progress_display(bench, article_ids: list[int], quiet: bool):
 def summarize(workspace: Workspace, args: argparse.Namespace) -> int:
     with _open(workspace) as bench:
         ids = _existing_ids(bench, args.articles)
-        summaries = [bench.summarize(i, args.sentences, args.ratio, args.mode) for i in ids]
+        summaries = [bench.summarize(i, args.sentences, args.ratio, args.mode, args.target) for i in ids]
         titles = {i: bench.article(i).title for i in ids}
     if args.output_format == "json":
         print(
@@ -173,7 +174,9 @@ def _summary_json(summary, title: str) -> dict:
 
 def digest(workspace: Workspace, args: argparse.Namespace) -> int:
     with _open(workspace) as bench:
-        items = bench.digest(_existing_ids(bench, args.articles), per_article=args.sentences)
+        items = bench.digest(
+            _existing_ids(bench, args.articles), per_article=args.sentences, target=args.target
+        )
     if args.output_format == "json":
         rows = [{"text": item.text, "sources": [asdict(source) for source in item.sources]} for item in items]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -210,17 +213,17 @@ def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:
 
 def show(workspace: Workspace, args: argparse.Namespace) -> int:
     with _open(workspace) as bench:
-        _print_article(bench, bench.find_article(args.article))
+        _print_article(bench, bench.find_article(args.article), args.target)
     return 0
 
 
-def _print_article(bench, article_id: int) -> None:
+def _print_article(bench, article_id: int, target: str | None = None) -> None:
     """Source and translation, segment by segment; boilerplate shown with its reason."""
     info = bench.article(article_id)
     width = min(shutil.get_terminal_size((100, 20)).columns, 120)
     print(f"\n# {info.title}  [{info.language}, {info.outlet or 'outlet unknown'}, #{info.id}]")
     block = None
-    for segment in bench.segments(article_id):
+    for segment in bench.segments(article_id, target):
         if segment.block_position != block:
             block = segment.block_position
             print()
@@ -231,11 +234,14 @@ def _print_article(bench, article_id: int) -> None:
         print(textwrap.fill(segment.source, width, initial_indent=source_mark, subsequent_indent="      "))
         target = segment.target or "(not translated)"
         mark = {"edited": "  ed  ", "approved": "  ok  "}.get(segment.status.value, "   →  ")
+        if segment.pivoted:
+            mark = " →en→ "  # translated through English
         print(textwrap.fill(target, width, initial_indent=mark, subsequent_indent="      "))
 
 
-def models(workspace: Workspace, action: str, name: str | None) -> int:
+def models(workspace: Workspace, action: str, names: list[str]) -> int:
     from workbench.engines import model_files
+    from workbench.engines.registry import pair_model, parse_pair
 
     settings = workspace.settings
     if action == "list":
@@ -244,11 +250,20 @@ def models(workspace: Workspace, action: str, name: str | None) -> int:
         if not found:
             print(f"no models in {workspace.models_dir}; fetch one with: workbench models pull")
         for model in found:
-            print(f"  {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
+            source, target = model_files.model_languages(model.path, model.name)
+            pair = f"{source}-{target}" if source and target else "?"
+            print(f"  {pair:7s} {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
         return 0
     if action == "pull":
-        path = model_files.pull_model(name or settings.model, workspace.models_dir)
-        print(f"pulled {name or settings.model} into {path}")
+        default_languages = model_files.model_languages(Path(settings.model).expanduser(), settings.model)
+        for name in names or [settings.model]:
+            pair = parse_pair(name)
+            model = pair_model(*pair, settings.models, settings.model, default_languages) if pair else name
+            if Path(model).expanduser().is_dir():
+                print(f"{name}: {model} is a local directory; nothing to pull")
+                continue
+            path = model_files.pull_model(model, workspace.models_dir)
+            print(f"pulled {model} into {path}")
         return 0
     print(model_files.resolve_model(settings.model, workspace.models_dir, settings.offline))
     return 0

@@ -6,7 +6,7 @@ them without importing each other (see docs/architecture.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 WordPair = tuple[int, int]
@@ -118,6 +118,11 @@ class Segment:
     version: int = 0
     """Counts human changes; a save based on an older version is a conflict, not a lost update."""
 
+    @property
+    def pivoted(self) -> bool:
+        """Machine-translated through English (the cache key of a pivot route says so)."""
+        return bool(self.mt_key) and self.mt_key.startswith('{"pivot"')
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -165,6 +170,10 @@ class TranslateReport:
     skipped_human: int = 0
     from_memory: int = 0
     """Segments given an approved translation from the translation memory instead of MT."""
+    pivoted: int = 0
+    """Segments translated through English because no model translates their pair directly."""
+    no_model: dict[str, int] = field(default_factory=dict)
+    """Segments left untranslated per language that has no model (a quote in a third language)."""
 
     def add(self, other: TranslateReport) -> None:
         self.segments += other.segments
@@ -173,6 +182,9 @@ class TranslateReport:
         self.tokens += other.tokens
         self.skipped_human += other.skipped_human
         self.from_memory += other.from_memory
+        self.pivoted += other.pivoted
+        for language, count in other.no_model.items():
+            self.no_model[language] = self.no_model.get(language, 0) + count
 
     @property
     def done(self) -> int:
@@ -180,10 +192,15 @@ class TranslateReport:
 
     def line(self) -> str:
         rate = self.tokens / self.seconds if self.seconds > 0 else 0.0
-        memory = f", {self.from_memory} from memory" if self.from_memory else ""
+        notes = [f"{self.from_memory} from memory"] if self.from_memory else []
+        if self.pivoted:
+            notes.append(f"{self.pivoted} through English")
+        notes += [
+            f"{count} in {language} left: no model" for language, count in sorted(self.no_model.items())
+        ]
         return (
             f"translated {self.segments} segments ({self.from_cache} from cache) "
-            f"in {self.seconds:.1f} s, {rate:.0f} tok/s{memory}"
+            f"in {self.seconds:.1f} s, {rate:.0f} tok/s" + "".join(f", {note}" for note in notes)
         )
 
 

@@ -7,12 +7,13 @@ transaction and refuses to overwrite a segment changed since the caller read it.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.engines.model_files import model_languages
 from workbench.errors import WorkbenchError
+from workbench.export.document import key_model_name
 from workbench.export.files import write_atomic
 from workbench.export.tmx import Unit, render_units
 from workbench.records import (
@@ -54,7 +55,7 @@ class ReviewWorkflow:
                 f"segment {segment_id}: an empty translation cannot be saved; revert instead"
             )
         segment = self._change(segment_id, text, Status.EDITED, expected_version)
-        if self._model_loaded():
+        if self.translators_loaded():
             self.realign([segment])
             segment = self._segment(segment_id)
         return segment
@@ -110,15 +111,26 @@ class ReviewWorkflow:
     # --- alignment of human texts -------------------------------------------------------------
 
     def realign(self, segments: Sequence[Segment]) -> int:
-        """Word-align human texts by forced decoding with the translation model; returns how many."""
+        """Word-align human texts by forced decoding with their pair's model; returns how many.
+
+        A pair translated through English has no single model to align with: its human texts
+        stay without an alignment.
+        """
         stale = [s for s in segments if s.alignment_stale and s.target]
-        if not stale:
-            return 0
-        results = self.translator().align([(s.source, s.target) for s in stale])
-        for segment, result in zip(stale, results, strict=True):
-            if result is not None:
-                self.store.set_alignment(segment.id, segment.target, result.alignment, result.score)
-        return sum(result is not None for result in results)
+        target = self.target_language()
+        done = 0
+        for language in sorted({s.language for s in stale}):
+            group = [s for s in stale if s.language == language]
+            info = self.article(group[0].article_id)
+            route = self.route(info.language if language == "und" else language, target)
+            if route.pivoted:
+                continue
+            results = self.translator_for(route.steps[0]).align([(s.source, s.target) for s in group])
+            for segment, result in zip(group, results, strict=True):
+                if result is not None:
+                    self.store.set_alignment(segment.id, segment.target, result.alignment, result.score)
+                    done += 1
+        return done
 
     # --- suggestions and the translation memory ---------------------------------------------------
 
@@ -134,7 +146,7 @@ class ReviewWorkflow:
             target, origin = self.store.memory_for([source])[source]
             found.append(Suggestion("fuzzy", target, f"{origin}: {source}", score))
         for mt_key, text, _ in self.store.machine_translations(segment.source):
-            found.append(Suggestion("mt", text, _model_name(mt_key)))
+            found.append(Suggestion("mt", text, key_model_name(mt_key) or mt_key))
         seen = {segment.target}
         unique = []
         for suggestion in found:
@@ -168,11 +180,9 @@ class ReviewWorkflow:
         return len(units)
 
     def _language_pair(self) -> tuple[str, str]:
-        """The configured model's pair as far as it is known without loading it."""
-        model = self._engine.model
-        if model is not None and model.source_language:
-            return model.source_language, model.target_language or "en"
-        return "de", "en"
+        """The memory's pair: the default model's source language, the workspace's target."""
+        source, _ = model_languages(Path(self.settings.model).expanduser(), self.settings.model)
+        return source or "de", self.target_language()
 
     # --- flags, the review queue and effort ------------------------------------------------------
 
@@ -228,9 +238,6 @@ class ReviewWorkflow:
             for name in sorted(edits)
         ]
 
-    def _model_loaded(self) -> bool:
-        return self._engine.translator is not None
-
 
 def check_change(before: Segment, target: str | None, status: Status) -> None:
     """The state machine's rules, as one-line errors naming the segment.
@@ -254,10 +261,3 @@ def _post_edits(segments: Sequence[Segment]) -> list[tuple[str, str]]:
         for s in segments
         if s.status.is_human and s.mt_text and s.target and s.origin != "tm"
     ]
-
-
-def _model_name(mt_key: str) -> str:
-    try:
-        return str(json.loads(mt_key).get("model", mt_key))
-    except (ValueError, AttributeError):
-        return mt_key

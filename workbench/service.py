@@ -8,9 +8,8 @@ segments are all cached never loads the model at all.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.engines.model_files import (
@@ -28,19 +27,15 @@ from workbench.ingest.article import bytes_digest, find_files, read_article, rea
 from workbench.records import (
     ArticleInfo,
     BlockKind,
-    Segment,
-    Status,
-    TranslateReport,
 )
 from workbench.review_workflow import EditConflict, ReviewWorkflow
 from workbench.settings import Workspace
 from workbench.store.database import ImportOutcome, Store
 from workbench.summary_workflow import SummaryWorkflow
+from workbench.translation_workflow import ProgressCallback, TranslationWorkflow
 
-__all__ = ["Cancelled", "EditConflict", "ImportResult", "ModelInfo", "Workbench"]
+__all__ = ["Cancelled", "EditConflict", "ImportResult", "ModelInfo", "ProgressCallback", "Workbench"]
 
-ProgressCallback = Callable[[TranslateReport], None]
-"""Called with the article's report so far (done = from_cache + translated) after each committed batch."""
 TranslatorFactory = Callable[..., Translator]
 
 
@@ -74,12 +69,15 @@ class _Engine:
 
     factory: TranslatorFactory
     model: ModelInfo | None = None
-    translator: Translator | None = None
+    routes: dict = field(default_factory=dict)
+    """(source, target) -> Route"""
+    translators: dict = field(default_factory=dict)
+    """A route step's cache key -> its loaded Translator"""
     summary_model: ModelInfo | None = None
     summarizer: Summarizer | None = None
 
 
-class Workbench(ReviewWorkflow, SummaryWorkflow):
+class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
     def __init__(
         self,
         workspace: Workspace,
@@ -142,9 +140,6 @@ class Workbench(ReviewWorkflow, SummaryWorkflow):
             raise WorkbenchError(f"no article '{reference}' in {self.workspace.path}")
         return article_id
 
-    def segments(self, article_id: int) -> list[Segment]:
-        return self.store.segments(article_id)
-
     def set_boilerplate(self, article_id: int, block_position: int, boilerplate: bool) -> None:
         """A reviewer's verdict on a block overrides the classifier's."""
         kind = BlockKind.BOILERPLATE if boilerplate else BlockKind.BODY
@@ -206,95 +201,10 @@ class Workbench(ReviewWorkflow, SummaryWorkflow):
             self.store.put_model_hash(str(path.resolve()), signature, known)
         return known
 
-    def translator(self) -> Translator:
-        if self._engine.translator is None:
-            model = self.model()
-            self._engine.translator = self._engine.factory(
-                model.path,
-                backend=self.settings.backend,
-                beam_size=self.settings.beam_size,
-                batch_tokens=self.settings.batch_tokens,
-                converted_dir=self.workspace.models_dir
-                / "ctranslate2"
-                / f"{model.path.name}-{model.sha256}-int8",
-            )
-        return self._engine.translator
+    def export_document(self, article_id: int, target: str | None = None) -> ExportArticle:
+        """An article as the export writers read it: current texts, human ones first.
 
-    def translate_articles(
-        self, article_ids: Sequence[int], on_progress: ProgressCallback | None = None
-    ) -> TranslateReport:
-        """Translate several articles, sharing the cache and one model load."""
-        report = TranslateReport()
-        started = time.monotonic()
-        for article_id in article_ids:
-            report.add(self.translate_article(article_id, on_progress))
-        report.seconds = time.monotonic() - started
-        return report
-
-    def translate_article(
-        self, article_id: int, on_progress: ProgressCallback | None = None
-    ) -> TranslateReport:
-        """Machine-translate an article's body segments; human-owned segments are never touched.
-
-        Identical approved sources come from the translation memory; cached segments come from
-        the store; the rest are deduplicated and sent to the engine, and each finished batch is
-        committed before the next starts. Human-owned segments are translated too, into the
-        cache only, so a new model's output is offered to the reviewer as a suggestion; their
-        stale word alignments are computed at the end, while the model is loaded.
+        Into another language than the workspace's: its machine translations.
         """
-        started = time.monotonic()
-        model = self.model()
-        wanted = [s for s in self.store.segments(article_id) if self._needs_translation(s, model)]
-        report = TranslateReport(skipped_human=sum(s.status.is_human for s in wanted))
-        report.from_memory = self.fill_from_memory(wanted)
-        if report.from_memory:
-            wanted = [s for s in self.store.segments(article_id) if self._needs_translation(s, model)]
-        todo = [s for s in wanted if not s.status.is_human]
-        cached = self.store.cached_translations(model.mt_key, (s.source for s in wanted))
-        stale = [
-            s.id
-            for s in todo
-            if s.source in cached and (s.mt_key != model.mt_key or s.status is not Status.MT)
-        ]
-        if stale:
-            self.store.assign_translations(model.mt_key, stale)
-        report.segments = len(todo) + report.from_memory
-        report.from_cache = sum(s.source in cached for s in todo)
-        missing = list(dict.fromkeys(s.source for s in wanted if s.source not in cached))
-        ids_by_source: dict[str, list[int]] = {}
-        for s in todo:
-            ids_by_source.setdefault(s.source, []).append(s.id)
-        if on_progress:
-            on_progress(report)
-        if missing:
-            for batch in self.translator().translate_batches(missing):
-                results = [(missing[i], translation) for i, translation in batch]
-                ids = [sid for source, _ in results for sid in ids_by_source.get(source, ())]
-                self.store.put_translations(model.mt_key, results, ids)
-                report.translated += len(ids)
-                report.tokens += sum(t.tokens for _, t in results)
-                report.seconds = time.monotonic() - started
-                if on_progress:
-                    on_progress(report)
-        self.realign([s for s in wanted if s.status.is_human])
-        report.seconds = time.monotonic() - started
-        return report
-
-    @staticmethod
-    def _needs_translation(segment: Segment, model: ModelInfo) -> bool:
-        if segment.kind is not BlockKind.BODY:
-            return False
-        if model.source_language:
-            return segment.language in (model.source_language, "und")
-        return segment.language != model.target_language
-
-    def export_document(self, article_id: int) -> ExportArticle:
-        """An article as the export writers read it: current texts, human ones first."""
-        return ExportArticle(
-            self.article(article_id), tuple(self.segments(article_id)), self._target_language()
-        )
-
-    def _target_language(self) -> str:
-        """The model's target language once it is resolved; "en" (the default pair's) before."""
-        model = self._engine.model
-        return (model.target_language if model else None) or "en"
+        target = target or self.target_language()
+        return ExportArticle(self.article(article_id), tuple(self.segments(article_id, target)), target)

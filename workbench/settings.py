@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,25 @@ def _backend(value: Any) -> str:
     return str(value)
 
 
+def _language(value: Any) -> str:
+    text = str(value).strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", text):
+        raise ValueError
+    return text
+
+
+def _pair_models(value: Any) -> dict[str, str]:
+    """`{"de-en": "model"}` from a TOML table, or "de-en=model,fr-en=model" from the environment."""
+    if isinstance(value, str):
+        value = dict(item.split("=", 1) for item in value.split(",") if item.strip())
+    if not isinstance(value, Mapping):
+        raise ValueError
+    pairs = {str(k).strip(): str(v).strip() for k, v in value.items()}
+    if not all(re.fullmatch(r"[a-z]{2,3}-[a-z]{2,3}", pair) and model for pair, model in pairs.items()):
+        raise ValueError
+    return pairs
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -67,11 +87,17 @@ class Settings:
     offline: bool = False
     summary_model: str = DEFAULT_SUMMARY_MODEL
     """The abstractive summarizer (English news); extractive summaries need no model."""
+    target_language: str = "en"
+    """The language the workspace's translations (and its reviewers' work) are in."""
+    models: dict[str, str] = field(default_factory=dict)
+    """A model per language pair ("fr-en" -> hub id or directory), before the opus-mt default."""
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "model": str,
     "summary_model": str,
+    "target_language": _language,
+    "models": _pair_models,
     "backend": _backend,
     "beam_size": _positive_int,
     "batch_tokens": _positive_int,
@@ -84,6 +110,8 @@ _HINTS = {
     "beam_size": "a positive integer",
     "batch_tokens": "a positive integer",
     "offline": "true or false",
+    "target_language": "a two- or three-letter language code such as en",
+    "models": 'a table of pairs to models, e.g. "fr-en" = "Helsinki-NLP/opus-mt-fr-en"',
 }
 
 

@@ -29,6 +29,8 @@ from workbench.summaries import (
 )
 
 MODES = ("auto", "extractive", "abstractive")
+SUMMARY_LANGUAGE = "en"
+"""The language the default summarization model (distilbart-cnn) was trained on."""
 
 
 class SummaryWorkflow:
@@ -38,6 +40,7 @@ class SummaryWorkflow:
         sentences: int | None = None,
         ratio: float | None = None,
         mode: str = "auto",
+        target: str | None = None,
     ) -> Summary:
         """A summary of the article's translation, cached until the text it summarises changes.
 
@@ -47,17 +50,18 @@ class SummaryWorkflow:
         if mode not in MODES:
             raise WorkbenchError(f"unknown summary mode '{mode}'; use one of {', '.join(MODES)}")
         info = self.article(article_id)
-        body = [s for s in self.store.segments(article_id) if s.kind is BlockKind.BODY and not s.is_title]
+        target = target or self.target_language()
+        body = [s for s in self.segments(article_id, target) if s.kind is BlockKind.BODY and not s.is_title]
         untranslated = sum(1 for s in body if not s.target)
-        summarizer, note = self._choose_summarizer(article_id, mode, untranslated, len(body))
+        summarizer, note = self._choose_summarizer(article_id, mode, untranslated, len(body), target)
         count = summary_length(len(body), sentences, ratio)
-        key = self._summary_key(summarizer, count)
+        key = self._summary_key(summarizer, count, target)
         text_hash = hashlib.sha256("\n".join(s.target or s.source for s in body).encode()).hexdigest()
         stored = self.store.summary(article_id, key)
         if stored and stored[0] == text_hash:
             return replace(summary_from_json(stored[1], from_cache=True), note=note)
         paragraphs = [list(group) for _, group in groupby(body, key=lambda s: s.block_position)]
-        language = info.language if untranslated == len(body) else self._target_language()
+        language = info.language if untranslated == len(body) else target
         pieces = summarizer.summarize(
             [[_text(s) for s in paragraph] for paragraph in paragraphs],
             count,
@@ -69,9 +73,13 @@ class SummaryWorkflow:
         return replace(summary, note=note)
 
     def _choose_summarizer(
-        self, article_id: int, mode: str, untranslated: int, total: int
+        self, article_id: int, mode: str, untranslated: int, total: int, target: str
     ) -> tuple[Summarizer, str]:
-        """The summarizer for `mode`, and what to tell the user about the choice."""
+        """The summarizer for `mode`, and what to tell the user about the choice.
+
+        `auto` runs the summarization model on English text only: the default (distilbart-cnn)
+        reads English; another language gets an abstractive summary when asked for by name.
+        """
         partly = (
             f"{untranslated} of {total} sentences summarised from the source text" if untranslated else ""
         )
@@ -84,6 +92,8 @@ class SummaryWorkflow:
                     f"the summarization model reads the translation: run workbench translate {article_id}"
                 )
             return ExtractiveSummarizer(), f"extractive: {partly}"
+        if mode == "auto" and target != SUMMARY_LANGUAGE:
+            return ExtractiveSummarizer(), f"extractive: the summarization model reads {SUMMARY_LANGUAGE}"
         try:
             return self.summarizer(offline=True if mode == "auto" else None), ""
         except ModelError:
@@ -94,22 +104,26 @@ class SummaryWorkflow:
                 f"extractive: the summarization model {name} is not here ({fetch_hint(name)})"
             )
 
-    def _summary_key(self, summarizer: Summarizer, count: int) -> str:
+    def _summary_key(self, summarizer: Summarizer, count: int, target: str) -> str:
         """Mode and length, plus the ranker version or the model's identity: a new model is a new key."""
         values: dict[str, object] = {"mode": summarizer.mode, "sentences": count}
+        if target != self.target_language():
+            values["to"] = target
         if summarizer.mode == "extractive":
             values["ranker"] = extractive.VERSION
         else:
             values["model"] = json.loads(self._engine.summary_model.mt_key)
         return json.dumps(values, sort_keys=True)
 
-    def digest(self, article_ids: Sequence[int], per_article: int = DEFAULT_SENTENCES) -> list[DigestItem]:
+    def digest(
+        self, article_ids: Sequence[int], per_article: int = DEFAULT_SENTENCES, target: str | None = None
+    ) -> list[DigestItem]:
         """A multi-article digest: each article's summary, near-duplicate facts merged."""
         candidates = []
         for article_id in article_ids:
             info = self.article(article_id)
             date = find_date(" ".join(s.source for s in self.store.segments(article_id)))
-            for sentence in self.summarize(article_id, sentences=per_article).sentences:
+            for sentence in self.summarize(article_id, sentences=per_article, target=target).sentences:
                 source = DigestSource(article_id, info.title, date, sentence.segment_ids)
                 candidates.append((sentence.text, source))
         return merge_facts(candidates)

@@ -75,6 +75,7 @@ class CTranslate2Translator(BatchedTranslator):
         beam_size: int | None = None,
         batch_tokens: int = 4096,
         compute_type: str = "int8",
+        target_prefix: str | None = None,
     ) -> None:
         check_model_dir(model_dir)
         config = read_json(model_dir / "config.json")
@@ -83,6 +84,7 @@ class CTranslate2Translator(BatchedTranslator):
             load_tokenizer(model_dir),
             int(config.get("max_position_embeddings", 512)),
             batch_tokens,
+            target_prefix,
         )
         generation = read_json(model_dir / "generation_config.json")
         self.beam_size = beam_size or int(generation.get("num_beams") or 1)
@@ -95,7 +97,7 @@ class CTranslate2Translator(BatchedTranslator):
         )
 
     def _translate_batch(self, texts: list[str]) -> list[Translation]:
-        source_ids = [self.tokenizer(text).input_ids for text in texts]
+        source_ids = [self.tokenizer(self.with_prefix(text)).input_ids for text in texts]
         results = self.engine.translate_batch(
             [self.tokenizer.convert_ids_to_tokens(ids) for ids in source_ids],
             beam_size=self.beam_size,
@@ -111,7 +113,7 @@ class CTranslate2Translator(BatchedTranslator):
 
     def _force_batch(self, sources: list[str], targets: list[str]) -> list[Translation]:
         """The targets as a decoding prefix give the attention; `score_batch` gives their score."""
-        source_ids = [self.tokenizer(text).input_ids for text in sources]
+        source_ids = [self.tokenizer(self.with_prefix(text)).input_ids for text in sources]
         source_tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in source_ids]
         target_ids = [self.tokenizer(text_target=text).input_ids[:-1] for text in targets]  # no </s>
         prefixes = [self.tokenizer.convert_ids_to_tokens(ids) for ids in target_ids]

@@ -35,7 +35,12 @@ class MarianTranslator(BatchedTranslator):
     backend = "transformers"
 
     def __init__(
-        self, model_dir: Path, beam_size: int | None = None, batch_tokens: int = 4096, quantize: bool = False
+        self,
+        model_dir: Path,
+        beam_size: int | None = None,
+        batch_tokens: int = 4096,
+        quantize: bool = False,
+        target_prefix: str | None = None,
     ) -> None:
         check_model_dir(model_dir)
         tokenizer = load_tokenizer(model_dir)
@@ -56,7 +61,9 @@ class MarianTranslator(BatchedTranslator):
                     self.model, {torch.nn.Linear}, dtype=torch.qint8
                 )
             self.backend = "transformers-int8"
-        super().__init__(model_dir, tokenizer, model.config.max_position_embeddings, batch_tokens)
+        super().__init__(
+            model_dir, tokenizer, model.config.max_position_embeddings, batch_tokens, target_prefix
+        )
         self.generation_config = GenerationConfig.from_model_config(model.config)
         if (model_dir / "generation_config.json").is_file():
             self.generation_config = GenerationConfig.from_pretrained(model_dir)
@@ -66,13 +73,15 @@ class MarianTranslator(BatchedTranslator):
 
     @torch.inference_mode()
     def _translate_batch(self, texts: list[str]) -> list[Translation]:
-        encoded = self.tokenizer(texts, return_tensors="pt", padding=True)
+        encoded = self.tokenizer([self.with_prefix(t) for t in texts], return_tensors="pt", padding=True)
         generated = self.model.generate(**encoded, generation_config=self.generation_config)
         return self._teacher_forced(texts, encoded, generated)
 
     @torch.inference_mode()
     def _force_batch(self, sources: list[str], targets: list[str]) -> list[Translation]:
-        encoded = self.tokenizer(sources, text_target=targets, return_tensors="pt", padding=True)
+        encoded = self.tokenizer(
+            [self.with_prefix(s) for s in sources], text_target=targets, return_tensors="pt", padding=True
+        )
         labels = encoded.pop("labels")
         start = torch.full((len(targets), 1), self.model.config.decoder_start_token_id)
         return self._teacher_forced(sources, encoded, torch.cat([start, labels], dim=1), targets)

@@ -48,13 +48,26 @@ class BatchedTranslator:
     backend = ""
 
     def __init__(
-        self, model_dir: Path, tokenizer: MarianTokenizer, max_positions: int, batch_tokens: int
+        self,
+        model_dir: Path,
+        tokenizer: MarianTokenizer,
+        max_positions: int,
+        batch_tokens: int,
+        target_prefix: str | None = None,
     ) -> None:
         self.model_dir = model_dir
         self.tokenizer = tokenizer
         self.batch_tokens = batch_tokens
-        self.special_ids = frozenset(tokenizer.all_special_ids)
-        self.max_source_tokens = min(tokenizer.model_max_length, max_positions) - 1  # room for </s>
+        self.target_prefix = target_prefix
+        prefix_ids = tokenizer.convert_tokens_to_ids([target_prefix]) if target_prefix else []
+        # Never aligned: </s>, padding, and a multilingual model's >>xx<< target token.
+        self.special_ids = frozenset(tokenizer.all_special_ids) | frozenset(prefix_ids)
+        room = 2 if target_prefix else 1  # </s>, and the target token
+        self.max_source_tokens = min(tokenizer.model_max_length, max_positions) - room
+
+    def with_prefix(self, text: str) -> str:
+        """The text as the model reads it: a multilingual-target model wants its >>xx<< first."""
+        return f"{self.target_prefix} {text}" if self.target_prefix else text
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer.tokenize(text))

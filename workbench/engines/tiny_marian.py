@@ -67,12 +67,13 @@ def build_tiny_marian(
     max_seconds: float = 300.0,
     seed: int = 0,
     log: Callable[[str], None] = print,
+    languages: tuple[str, str] = ("de", "en"),
 ) -> BuildReport:
     started = time.monotonic()
     torch.manual_seed(seed)
     random.seed(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer = _train_tokenizer(pairs, out_dir, vocab_size)
+    tokenizer = _train_tokenizer(pairs, out_dir, vocab_size, languages=languages)
     model = MarianMTModel(_config(reference_dir, len(tokenizer)))
     _zero_start_embedding(model)
     generation_config = _generation_config(reference_dir, model.config)
@@ -117,7 +118,11 @@ def build_reference_shaped_marian(pairs: list[tuple[str, str]], out_dir: Path, r
 
 
 def _train_tokenizer(
-    pairs: list[tuple[str, str]], out_dir: Path, vocab_size: int, pad_to: int | None = None
+    pairs: list[tuple[str, str]],
+    out_dir: Path,
+    vocab_size: int,
+    pad_to: int | None = None,
+    languages: tuple[str, str] = ("de", "en"),
 ) -> MarianTokenizer:
     """One shared SentencePiece model for both sides, as opus-mt-de-en has.
 
@@ -153,8 +158,8 @@ def _train_tokenizer(
         source_spm=str(out_dir / "source.spm"),
         target_spm=str(out_dir / "target.spm"),
         vocab=str(out_dir / "vocab.json"),
-        source_lang="de",
-        target_lang="en",
+        source_lang=languages[0],
+        target_lang=languages[1],
         model_max_length=512,
     )
 

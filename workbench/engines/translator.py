@@ -47,18 +47,28 @@ def load_translator(
     beam_size: int | None = None,
     batch_tokens: int = 4096,
     converted_dir: Path | None = None,
+    target_prefix: str | None = None,
 ) -> Translator:
-    """Build the backend; `converted_dir` is where CTranslate2 keeps its converted copy."""
+    """Build the backend; `converted_dir` is where CTranslate2 keeps its converted copy.
+
+    `target_prefix` is the `>>xx<<` token a multilingual-target model needs before each text.
+    """
     backend = resolve_backend(backend)
     if backend == "ctranslate2":
         from workbench.engines.ctranslate2_marian import CTranslate2Translator
 
         converted = converted_dir or model_dir.parent / f"{model_dir.name}-ctranslate2-int8"
-        return CTranslate2Translator(model_dir, converted, beam_size=beam_size, batch_tokens=batch_tokens)
+        return CTranslate2Translator(
+            model_dir, converted, beam_size=beam_size, batch_tokens=batch_tokens, target_prefix=target_prefix
+        )
     if backend in ("transformers", "transformers-int8"):
         from workbench.engines.marian import MarianTranslator
 
         return MarianTranslator(
-            model_dir, beam_size=beam_size, batch_tokens=batch_tokens, quantize=backend == "transformers-int8"
+            model_dir,
+            beam_size=beam_size,
+            batch_tokens=batch_tokens,
+            quantize=backend == "transformers-int8",
+            target_prefix=target_prefix,
         )
     raise ValueError(f"unknown backend '{backend}'")

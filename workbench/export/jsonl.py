@@ -22,6 +22,7 @@ def render_jsonl(articles: Iterable[ExportArticle]) -> bytes:
                 "target": segment.target,
                 "status": segment.status.value,
                 "model": model_name(segment),
+                "pivot": segment.pivoted,
                 "score": segment.score,
                 "alignment": [list(pair) for pair in segment.alignment],
             }

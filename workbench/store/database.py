@@ -492,6 +492,23 @@ class Store:
                 (path, signature, sha256),
             )
 
+    # --- workspace facts ---------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def has_human_work(self) -> bool:
+        """Whether any reviewer text exists (it is in the workspace's target language)."""
+        found = self._db.execute(
+            "SELECT 1 FROM segments WHERE status IN ('edited', 'approved', 'needs-work') LIMIT 1"
+        ).fetchone()
+        return found is not None
+
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -138,6 +138,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX suggestions_segment ON suggestions(segment_id);
     """,
+    """
+    -- Workspace facts: its target language, fixed once reviewers have written in it.
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

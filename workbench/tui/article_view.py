@@ -131,6 +131,8 @@ class ArticleScreen(Screen[None]):
         parts = [segment.status.value]
         if segment.origin == "tm" and segment.status.is_human:
             parts.append("from translation memory")
+        if segment.pivoted:
+            parts.append("translated through English")
         if segment.alignment_stale:
             parts.append("alignment stale until the model is loaded")
         parts.extend(flag.message for flag in row.flags)

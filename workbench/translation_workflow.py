@@ -1,0 +1,278 @@
+"""The translation half of the service: target language, routes between languages, the run.
+
+Each body segment is translated from its own block's language (lingua) into the target: a
+German article with an English blurb and a French quote uses the de-en model, leaves the blurb
+and sends the quote to fr-en. A pair without a model goes through English (source->en->target)
+when both legs have one; its segments are marked as pivoted.
+
+The workspace has one target language for reviewed work, kept in the database once reviewers
+have written in it. `--to` another language gives machine translations only (cached like the
+others, exported and summarised on request), and leaves the reviewed segments alone.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from workbench.engines.model_files import ModelError, model_languages, num_beams, resolve_model
+from workbench.engines.registry import PIVOT, Route, Step, compose, pair_model, target_prefix
+from workbench.engines.translator import Translator, resolve_backend
+from workbench.errors import WorkbenchError
+from workbench.records import ArticleInfo, BlockKind, Segment, Status, TranslateReport, Translation
+
+ProgressCallback = Callable[[TranslateReport], None]
+"""Called with the article's report so far (done = from_cache + from_memory + translated) after each batch."""
+
+
+class TranslationWorkflow:
+    # --- languages and routes ---------------------------------------------------------------------
+
+    def target_language(self) -> str:
+        """The workspace's target language: the setting, fixed once reviewers have written in it."""
+        wanted = self.settings.target_language
+        stored = self.store.meta("target_language")
+        if stored == wanted:
+            return wanted
+        if stored and self.store.has_human_work():
+            raise WorkbenchError(
+                f"{self.workspace.path} holds reviewed {stored} translations, so its target language "
+                f"cannot become {wanted}; use --to {wanted} for machine translations, or another workspace"
+            )
+        self.store.set_meta("target_language", wanted)
+        return wanted
+
+    def route(self, source: str, target: str) -> Route:
+        """How to translate source into target: one model, or two through English. Resolved once."""
+        routes = self._engine.routes
+        if (source, target) not in routes:
+            try:
+                routes[source, target] = Route(source, target, (self._step(source, target),))
+            except ModelError as direct:
+                if PIVOT in (source, target):
+                    raise
+                try:
+                    legs = (self._step(source, PIVOT), self._step(PIVOT, target))
+                except ModelError:
+                    raise ModelError(
+                        f"{direct}; nor are {source}-{PIVOT} and {PIVOT}-{target} there to pivot through"
+                        " English"
+                    ) from None
+                routes[source, target] = Route(source, target, legs)
+        return routes[source, target]
+
+    def check_routes(self, article_ids: Sequence[int], target: str | None = None) -> None:
+        """Fail before any work when no article's language can be translated at all."""
+        target = target or self.target_language()
+        languages = {self.article(i).language for i in article_ids} - {target, "und"}
+        errors = []
+        for language in sorted(languages):
+            try:
+                self.route(language, target)
+            except ModelError as error:
+                errors.append(error)
+        if errors and len(errors) == len(languages):
+            raise errors[0]
+
+    def _step(self, source: str, target: str) -> Step:
+        settings = self.settings
+        default = settings.model
+        name = pair_model(
+            source, target, settings.models, default, model_languages(Path(default).expanduser(), default)
+        )
+        path = resolve_model(name, self.workspace.models_dir, settings.offline)
+        prefix = target_prefix(path, target)
+        key = {
+            "model": name,
+            "sha256": self._model_hash(path)[:16],
+            "backend": resolve_backend(settings.backend),
+            "num_beams": settings.beam_size or num_beams(path),
+        }
+        if prefix:
+            key["prefix"] = prefix
+        return Step(source, target, name, path, json.dumps(key, sort_keys=True), prefix)
+
+    def translator_for(self, step: Step) -> Translator:
+        """The loaded translator of one model (and target token), shared with thread clones."""
+        translators = self._engine.translators
+        if step.key not in translators:
+            digest = json.loads(step.key)["sha256"]
+            translators[step.key] = self._engine.factory(
+                step.path,
+                backend=self.settings.backend,
+                beam_size=self.settings.beam_size,
+                batch_tokens=self.settings.batch_tokens,
+                converted_dir=self.workspace.models_dir / "ctranslate2" / f"{step.path.name}-{digest}-int8",
+                target_prefix=step.prefix,
+            )
+        return translators[step.key]
+
+    # --- the run ------------------------------------------------------------------------------------
+
+    def translate_articles(
+        self,
+        article_ids: Sequence[int],
+        on_progress: ProgressCallback | None = None,
+        target: str | None = None,
+    ) -> TranslateReport:
+        """Translate several articles, sharing the cache and the loaded models."""
+        report = TranslateReport()
+        started = time.monotonic()
+        for article_id in article_ids:
+            report.add(self.translate_article(article_id, on_progress, target))
+        report.seconds = time.monotonic() - started
+        return report
+
+    def translate_article(
+        self, article_id: int, on_progress: ProgressCallback | None = None, target: str | None = None
+    ) -> TranslateReport:
+        """Machine-translate an article's body segments; human-owned segments are never touched.
+
+        Into the workspace's language: identical approved sources come from the translation
+        memory; cached segments come from the store; the rest are deduplicated and sent to the
+        engine, each finished batch committed before the next starts. Human-owned segments are
+        translated too, into the cache only, so a new model's output is offered as a suggestion;
+        their stale word alignments are computed at the end, while the model is loaded.
+        """
+        started = time.monotonic()
+        workspace_target = self.target_language()
+        target = target or workspace_target
+        reviewed = target == workspace_target
+        info = self.article(article_id)
+        report = TranslateReport()
+        wanted = self._to_translate(info, target)
+        if reviewed:
+            report.skipped_human = sum(s.status.is_human for s in wanted)
+            report.from_memory = self.fill_from_memory(wanted)
+            if report.from_memory:
+                wanted = self._to_translate(info, target)
+        groups: dict[str, list[Segment]] = defaultdict(list)
+        for segment in wanted:
+            groups[self._source_language(segment, info)].append(segment)
+        for language, group in groups.items():
+            try:
+                route = self.route(language, target)
+            except ModelError:
+                if language == info.language or len(groups) == 1:
+                    raise
+                report.no_model[language] = report.no_model.get(language, 0) + len(group)
+                continue
+            self._translate_group(route, group, reviewed, report, on_progress, started)
+        if reviewed:
+            self.realign([s for s in wanted if s.status.is_human])
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _to_translate(self, info: ArticleInfo, target: str) -> list[Segment]:
+        """Body segments whose language is not the target's."""
+        return [
+            s
+            for s in self.store.segments(info.id)
+            if s.kind is BlockKind.BODY and self._source_language(s, info) != target
+        ]
+
+    def _translate_group(
+        self,
+        route: Route,
+        group: list[Segment],
+        reviewed: bool,
+        report: TranslateReport,
+        on_progress: ProgressCallback | None,
+        started: float,
+    ) -> None:
+        todo = [s for s in group if not (reviewed and s.status.is_human)]
+        cached = self.store.cached_translations(route.key, (s.source for s in group))
+        if reviewed:
+            stale = [
+                s.id
+                for s in todo
+                if s.source in cached and (s.mt_key != route.key or s.status is not Status.MT)
+            ]
+            if stale:
+                self.store.assign_translations(route.key, stale)
+        report.segments += len(todo)
+        report.from_cache += sum(s.source in cached for s in todo)
+        report.pivoted += len(todo) if route.pivoted else 0
+        ids_by_source: dict[str, list[int]] = defaultdict(list)
+        for s in todo:
+            ids_by_source[s.source].append(s.id)
+        if on_progress:
+            on_progress(report)
+        missing = list(dict.fromkeys(s.source for s in group if s.source not in cached))
+        for results in self._machine_batches(route, missing):
+            ids = [sid for source, _ in results for sid in ids_by_source.get(source, ())]
+            self.store.put_translations(route.key, results, ids if reviewed else [])
+            report.translated += len(ids)
+            report.tokens += sum(t.tokens for _, t in results)
+            report.seconds = time.monotonic() - started
+            if on_progress:
+                on_progress(report)
+
+    def _machine_batches(self, route: Route, sources: list[str]) -> Iterator[list[tuple[str, Translation]]]:
+        """(source, translation) batches as the engine finishes them; a pivot's two legs are cached too."""
+        if not sources:
+            return
+        if not route.pivoted:
+            for batch in self.translator_for(route.steps[0]).translate_batches(sources):
+                yield [(sources[i], translation) for i, translation in batch]
+            return
+        first = self._leg(route.steps[0], sources)
+        second = self._leg(route.steps[1], [first[s].text for s in sources])
+        yield [(s, compose(first[s], second[first[s].text])) for s in sources]
+
+    def _leg(self, step: Step, texts: list[str]) -> dict[str, Translation]:
+        """One model's translations of `texts`, from the cache where it has them; new ones cached."""
+        unique = list(dict.fromkeys(texts))
+        found = self.store.cached_translations(step.key, unique)
+        missing = [text for text in unique if text not in found]
+        if missing:
+            for batch in self.translator_for(step).translate_batches(missing):
+                results = [(missing[i], translation) for i, translation in batch]
+                self.store.put_translations(step.key, results, [])
+                found.update(results)
+        return found
+
+    # --- reading translations in a language -------------------------------------------------------
+
+    def segments(self, article_id: int, target: str | None = None) -> list[Segment]:
+        """An article's segments: with the reviewed texts, or machine translations into `target`."""
+        segments = self.store.segments(article_id)
+        if target is None or target == self.target_language():
+            return segments
+        info = self.article(article_id)
+        return [self._machine_view(s, info, target) for s in segments]
+
+    def _machine_view(self, segment: Segment, info: ArticleInfo, target: str) -> Segment:
+        """The segment with the cached machine translation into `target`, or none yet."""
+        bare = replace(
+            segment, status=Status.UNTRANSLATED, target=None, score=None, alignment=(), mt_key=None,
+            mt_text=None, origin=None, alignment_stale=False,
+        )  # fmt: skip
+        if segment.kind is not BlockKind.BODY or self._source_language(segment, info) == target:
+            return bare
+        try:
+            route = self.route(self._source_language(segment, info), target)
+        except ModelError:
+            return bare
+        found = self.store.cached_translations(route.key, [segment.source]).get(segment.source)
+        if found is None:
+            return bare
+        return replace(
+            bare, status=Status.MT, target=found.text, score=found.score, alignment=found.alignment,
+            mt_key=route.key, mt_text=found.text,
+        )  # fmt: skip
+
+    def _source_language(self, segment: Segment, info: ArticleInfo) -> str:
+        """A block's language; one too short to tell takes the article's, else the default model's."""
+        language = info.language if segment.language == "und" else segment.language
+        if language == "und":
+            default = self.settings.model
+            return model_languages(Path(default).expanduser(), default)[0] or language
+        return language
+
+    def translators_loaded(self) -> bool:
+        return bool(self._engine.translators)
