@@ -18,7 +18,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check $(TORCH_PIP_ARGS) torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test,cluster]"
 	@if $(BIN)/pip list 2>/dev/null | grep -qi '^nvidia-'; then \
 		echo "error: CUDA packages got installed into $(VENV); remove it and check TORCH_PIP_ARGS"; exit 1; fi
 	touch $(STAMP)

@@ -10,8 +10,9 @@
 - Peak RSS of a translate run through the service (import, translate, commit).
 - The cache path: the second translation of a translated article against the first.
 - The TUI's first paint, from process start.
-- `workbench translate` over articles made from fixture text, --jobs 1 against --jobs 2 (with the
-  tiny trained model: a random model never stops generating).
+- `workbench translate` over articles made from fixture text, --jobs 1 against --jobs 2 and, with
+  the cluster extra, a local Ray with 2 workers (with the tiny trained model: a random model never
+  stops generating).
 - How often int8 output differs from the float32 reference (tiny model, fixture sentences).
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import platform
 import random
@@ -163,7 +165,7 @@ def worker_convert(model: Path, workdir: Path) -> dict:
     flags = {"model": str(model), "models_dir": str(workdir / "models")}
     started = time.perf_counter()
     with Workbench(load_workspace(str(workdir / "ws"), flags, env={})) as bench:
-        converted = bench.translator().converted_dir
+        converted = bench.translator_for(bench.route("de", "en").steps[0]).converted_dir
     return {"converted": str(converted), "convert_s": time.perf_counter() - started, "rss_mb": _peak_rss_mb()}
 
 
@@ -242,11 +244,11 @@ def fixture_articles(folder: Path, count: int) -> None:
         (folder / f"article-{number:03d}.txt").write_text(text, encoding="utf-8")
 
 
-def time_jobs(folder: Path, jobs: int, workdir: Path) -> float:
+def time_translate(folder: Path, workdir: Path, label: str, *options: str) -> float:
+    """Seconds for `workbench translate` over the folder into a fresh workspace."""
     command = [
-        str(Path(sys.executable).parent / "workbench"), "-w", str(workdir / f"ws-jobs{jobs}"), "translate",
-        str(folder), "--model", str(TINY_MODEL), "--models-dir", str(workdir / "models"),
-        "--jobs", str(jobs), "--quiet",
+        str(Path(sys.executable).parent / "workbench"), "-w", str(workdir / f"ws-{label}"), "translate",
+        str(folder), "--model", str(TINY_MODEL), "--models-dir", str(workdir / "models"), "--quiet", *options,
     ]  # fmt: skip
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, timeout=1800)
@@ -314,9 +316,12 @@ def run_all(model: Path, tiny: Path, sentences: list[str], tokens: int, articles
     figures["tui_first_paint_s"] = paint["first_paint_s"]
     figures["tui_imports_torch"] = paint["torch_imported"]
     figures["articles"] = articles
-    figures["jobs1_s"] = time_jobs(folder, 1, workdir)
-    figures["jobs2_s"] = time_jobs(folder, 2, workdir)
+    figures["jobs1_s"] = time_translate(folder, workdir, "jobs1", "--jobs", "1")
+    figures["jobs2_s"] = time_translate(folder, workdir, "jobs2", "--jobs", "2")
     figures["jobs2_vs_jobs1"] = figures["jobs1_s"] / figures["jobs2_s"]
+    if importlib.util.find_spec("ray"):  # the cluster extra
+        figures["ray2_s"] = time_translate(folder, workdir, "ray2", "--ray", "--ray-workers", "2")
+        figures["ray2_vs_jobs2"] = figures["jobs2_s"] / figures["ray2_s"]
     return figures
 
 
@@ -364,6 +369,8 @@ def report(f: dict) -> None:
         f"workbench translate, {f['articles']} articles (tiny model): --jobs 1 {f['jobs1_s']:.1f} s, "
         f"--jobs 2 {f['jobs2_s']:.1f} s ({f['jobs2_vs_jobs1']:.2f}x)"
     )
+    if "ray2_s" in f:
+        print(f"  --ray, local Ray with 2 workers: {f['ray2_s']:.1f} s ({f['ray2_vs_jobs2']:.2f}x --jobs 2)")
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from workbench.cluster import ClusterOptions
 from workbench.engines.model_files import ModelError
 from workbench.export.document import ExportArticle
 from workbench.export.files import COMBINED_NAME, safe_stem, write_atomic
@@ -41,6 +42,8 @@ class BatchOptions:
     jobs: int = 1
     target: str | None = None
     """Another language than the workspace's: machine translations only."""
+    cluster: ClusterOptions | None = None
+    """Translate on Ray (see cluster.py) instead of in this process."""
 
 
 @dataclass
@@ -61,6 +64,9 @@ def run_batch(
     started = time.monotonic()
     result = BatchResult()
     bench.check_routes(article_ids, options.target)  # no model at all: fail before any work
+    if options.cluster:
+        _prefetch_on_cluster(bench, article_ids, options)
+        options = replace(options, jobs=1)  # what is left is assignment from the cache
     translate = _translate_parallel if options.jobs > 1 and len(article_ids) > 1 else _translate_serial
     names = _output_names(bench, article_ids)
     documents: dict[int, ExportArticle] = {}
@@ -81,6 +87,16 @@ def run_batch(
         result.outputs.append(path)
     result.report.seconds = time.monotonic() - started
     return result
+
+
+def _prefetch_on_cluster(bench: Workbench, article_ids: Sequence[int], options: BatchOptions) -> None:
+    from workbench.cluster import RayExecutor
+
+    executor = RayExecutor(bench.settings, bench.workspace.models_dir, options.cluster)
+    try:
+        bench.prefetch(article_ids, executor, options.target)
+    finally:
+        executor.shutdown()
 
 
 def _write_article(document: ExportArticle, stem: str, options: BatchOptions) -> list[Path]:

@@ -110,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--quiet", action="store_true", help="a log line per article instead of a progress bar")
     tr.add_argument("--print", dest="print_result", action="store_true", help="print the articles after")
     _add_target(tr)
+    tr.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="translate on a Ray cluster (needs workbench[cluster]); no address: a local Ray for the run",
+    )
+    tr.add_argument("--ray-workers", type=_positive, default=2, help="Ray actors, one model copy each")
+    tr.add_argument("--ray-cpus", type=_positive, default=1, help="CPUs per Ray actor")
+    tr.add_argument("--ray-gpus", type=float, default=0, help="GPUs per Ray actor (e.g. 1, or 0.5 to share)")
 
     summarize = commands.add_parser("summarize", parents=[common], help="summarise articles")
     summarize.add_argument(

@@ -56,6 +56,7 @@ def translate(workspace: Workspace, args: argparse.Namespace) -> int:
         include_boilerplate=args.include_boilerplate,
         jobs=args.jobs,
         target=args.target,
+        cluster=_cluster_options(args),
     )
     with _open(workspace) as bench:
         ids, failures = _article_ids(bench, args.targets)
@@ -71,6 +72,19 @@ def translate(workspace: Workspace, args: argparse.Namespace) -> int:
             for article_id in ids:
                 _print_article(bench, article_id, args.target)
     return 1 if failures else 0
+
+
+def _cluster_options(args: argparse.Namespace):
+    if not args.ray:
+        return None
+    from workbench.cluster import ClusterOptions
+
+    return ClusterOptions(
+        address=None if args.ray == "local" else args.ray,
+        workers=args.ray_workers,
+        cpus_per_worker=args.ray_cpus,
+        gpus_per_worker=args.ray_gpus,
+    )
 
 
 def _article_ids(bench, targets: list[str]) -> tuple[list[int], list[tuple[str, str]]]:

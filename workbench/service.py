@@ -73,6 +73,8 @@ class _Engine:
     """(source, target) -> Route"""
     translators: dict = field(default_factory=dict)
     """A route step's cache key -> its loaded Translator"""
+    prefetched: dict = field(default_factory=dict)
+    """(cache key, source) -> tokens, for texts another executor translated in this run"""
     summary_model: ModelInfo | None = None
     summarizer: Summarizer | None = None
 

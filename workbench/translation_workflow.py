@@ -18,12 +18,22 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from workbench.engines.model_files import ModelError, model_languages, num_beams, resolve_model
 from workbench.engines.registry import PIVOT, Route, Step, compose, pair_model, target_prefix
 from workbench.engines.translator import Translator, resolve_backend
 from workbench.errors import WorkbenchError
 from workbench.records import ArticleInfo, BlockKind, Segment, Status, TranslateReport, Translation
+
+
+class Executor(Protocol):
+    """Somewhere else to run a model over many texts (a Ray cluster, see cluster.py)."""
+
+    def translate(self, step: Step, groups: list[list[str]]) -> Iterator[list[tuple[str, Translation]]]:
+        """Translations of each group of texts, a list per group, as they finish."""
+        ...
+
 
 ProgressCallback = Callable[[TranslateReport], None]
 """Called with the article's report so far (done = from_cache + from_memory + translated) after each batch."""
@@ -197,6 +207,7 @@ class TranslationWorkflow:
         report.segments += len(todo)
         report.from_cache += sum(s.source in cached for s in todo)
         report.pivoted += len(todo) if route.pivoted else 0
+        self._count_prefetched(route, group, todo, report)
         ids_by_source: dict[str, list[int]] = defaultdict(list)
         for s in todo:
             ids_by_source[s.source].append(s.id)
@@ -211,6 +222,76 @@ class TranslationWorkflow:
             report.seconds = time.monotonic() - started
             if on_progress:
                 on_progress(report)
+
+    def _count_prefetched(
+        self, route: Route, group: list[Segment], todo: list[Segment], report: TranslateReport
+    ) -> None:
+        """Texts a cluster translated for this run count as translated here, as they would locally."""
+        fresh = self._engine.prefetched
+        if not fresh:
+            return
+        from_run = [s for s in todo if (route.key, s.source) in fresh]
+        report.from_cache -= len(from_run)
+        report.translated += len(from_run)
+        for source in dict.fromkeys(s.source for s in group):
+            report.tokens += fresh.pop((route.key, source), 0)
+
+    def prefetch(
+        self,
+        article_ids: Sequence[int],
+        executor: Executor,
+        target: str | None = None,
+        on_batch: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Translate everything these articles need and the cache lacks on `executor` (a cluster).
+
+        The segments are chosen as the per-article pass would choose them (memory matches and
+        cached texts are never sent); results are committed to the cache batch by batch as they
+        stream back, so the per-article pass that follows finds them there. Pivot routes are
+        left to that pass. Returns how many texts were sent.
+        """
+        target = target or self.target_language()
+        reviewed = target == self.target_language()
+        steps: dict[str, Step] = {}
+        groups: dict[str, list[list[str]]] = defaultdict(list)
+        for article_id in article_ids:
+            for step, sources in self._article_needs(article_id, target, reviewed):
+                seen = {text for group in groups[step.key] for text in group}
+                fresh = [source for source in sources if source not in seen]
+                steps[step.key] = step
+                groups[step.key].append(fresh)
+        total = sum(len(group) for key in groups for group in groups[key])
+        done = 0
+        for key, step in steps.items():
+            for results in executor.translate(step, groups[key]):
+                self.store.put_translations(key, results, [])
+                self._engine.prefetched.update(((key, source), t.tokens) for source, t in results)
+                done += len(results)
+                if on_batch:
+                    on_batch(done, total)
+        return total
+
+    def _article_needs(self, article_id: int, target: str, reviewed: bool) -> list[tuple[Step, list[str]]]:
+        """Per direct route: the article's source texts the cache lacks, as its own pass would send them."""
+        info = self.article(article_id)
+        wanted = self._to_translate(info, target)
+        memory = self.store.memory_for(s.source for s in wanted) if reviewed else {}
+        by_route: dict[str, tuple[Route, list[str]]] = {}
+        for segment in wanted:
+            if segment.source in memory and not segment.status.is_human:
+                continue
+            try:
+                route = self.route(self._source_language(segment, info), target)
+            except ModelError:
+                continue  # the per-article pass reports it
+            if not route.pivoted:
+                by_route.setdefault(route.key, (route, []))[1].append(segment.source)
+        needs = []
+        for key, (route, sources) in by_route.items():
+            unique = list(dict.fromkeys(sources))
+            cached = self.store.cached_translations(key, unique)
+            needs.append((route.steps[0], [source for source in unique if source not in cached]))
+        return needs
 
     def _machine_batches(self, route: Route, sources: list[str]) -> Iterator[list[tuple[str, Translation]]]:
         """(source, translation) batches as the engine finishes them; a pivot's two legs are cached too."""

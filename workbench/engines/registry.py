@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.engines.model_files import read_json
 from workbench.records import Translation, WordPair
 
 PIVOT = "en"
@@ -77,10 +76,14 @@ def pair_model(
 
 
 def target_prefix(model_dir: Path, target: str) -> str | None:
-    """`>>fr<<` when the model's vocabulary has target-language tokens, None for one-target models."""
-    vocab = read_json(model_dir / "vocab.json")
-    token = f">>{target}<<"
-    return token if token in vocab else None
+    """`>>fr<<` when the model's vocabulary has target-language tokens, None for one-target models.
+
+    A substring test on the file, not a parse: opus-mt vocabularies hold 58,000 entries and
+    this runs whenever a workspace opens a route.
+    """
+    path = model_dir / "vocab.json"
+    token = f'">>{target}<<"'
+    return token.strip('"') if path.is_file() and token in path.read_text(encoding="utf-8") else None
 
 
 def compose(first: Translation, second: Translation) -> Translation:

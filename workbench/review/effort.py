@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from rapidfuzz.distance import Levenshtein
-from sacrebleu.metrics import TER
 
 from workbench.records import Effort
 
@@ -50,6 +49,8 @@ def effort(pairs: list[tuple[str, str]]) -> Effort:
     """Post-editing effort over (machine output, edited text) pairs."""
     if not pairs:
         return Effort(0, 0, 0.0, 0)
+    from sacrebleu.metrics import TER  # 50 ms to import: not on the TUI's start-up path
+
     machine = [m for m, _ in pairs]
     edited = [e for _, e in pairs]
     ter = TER().corpus_score(machine, [edited]).score
