@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PAIRS = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
 REFERENCE = ROOT / "scripts" / "reference" / "opus-mt-de-en"
+TRAINING = ROOT / "workbench" / "engines" / "tiny_training.py"
 BUILDERS = {
     "marian": ROOT / "workbench" / "engines" / "tiny_marian.py",
     "bart": ROOT / "workbench" / "engines" / "tiny_bart.py",
@@ -32,7 +33,7 @@ BUILDERS = {
 def recipe_hash(pairs_file: Path, kind: str = "marian", variant: str = "") -> str:
     """Changes whenever the fixture, the builder, the reference config or the variant changes."""
     digest = hashlib.sha256(variant.encode())
-    for path in (pairs_file, BUILDERS[kind], *sorted(REFERENCE.glob("*.json"))):
+    for path in (pairs_file, BUILDERS[kind], TRAINING, *sorted(REFERENCE.glob("*.json"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

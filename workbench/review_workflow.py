@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.engines.model_files import model_languages
+from workbench.engines.model_files import ModelError, model_languages
 from workbench.errors import WorkbenchError
 from workbench.export.document import key_model_name
 from workbench.export.files import write_atomic
@@ -118,11 +118,15 @@ class ReviewWorkflow:
         """
         stale = [s for s in segments if s.alignment_stale and s.target]
         target = self.target_language()
+        by_language: dict[str, list[Segment]] = defaultdict(list)
+        for segment in stale:
+            by_language[self._source_language(segment, self.article(segment.article_id))].append(segment)
         done = 0
-        for language in sorted({s.language for s in stale}):
-            group = [s for s in stale if s.language == language]
-            info = self.article(group[0].article_id)
-            route = self.route(info.language if language == "und" else language, target)
+        for language, group in sorted(by_language.items()):
+            try:
+                route = self.route(language, target)
+            except ModelError:
+                continue  # no model for this language: the texts stay unaligned
             if route.pivoted:
                 continue
             results = self.translator_for(route.steps[0]).align([(s.source, s.target) for s in group])

@@ -47,10 +47,11 @@ def split_to_fit(text: str, count_tokens: Callable[[str], int], limit: int) -> l
     for clause in _CLAUSE_END.split(text):
         size = count_tokens(clause)
         units.extend([(clause, size)] if size <= limit else [(w, count_tokens(w)) for w in clause.split()])
-    return _pack(units, limit)
+    return pack(units, limit)
 
 
-def _pack(units: list[tuple[str, int]], limit: int) -> list[str]:
+def pack(units: list[tuple[str, int]], limit: int) -> list[str]:
+    """Join (text, size) units in order into pieces whose sizes add up to at most `limit`."""
     pieces: list[str] = []
     size = 0
     for unit, unit_size in units:

@@ -19,7 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from workbench.engines import extractive
-from workbench.engines.batching import split_to_fit
+from workbench.engines.batching import pack, split_to_fit
 from workbench.engines.model_files import ModelError, check_model_dir, check_model_type, read_json
 
 Splitter = Callable[[str], list[str]]
@@ -124,17 +124,7 @@ class AbstractiveSummarizer:
     def chunks(self, texts: Sequence[str]) -> list[str]:
         """Paragraphs packed in order into chunks that fit the model; a long one is cut at clauses."""
         pieces = [piece for text in texts for piece in split_to_fit(text, self.count_tokens, self.limit)]
-        chunks: list[str] = []
-        size = 0
-        for piece in pieces:
-            tokens = self.count_tokens(piece) + 1
-            if chunks and size + tokens <= self.limit:
-                chunks[-1] += " " + piece
-                size += tokens
-            else:
-                chunks.append(piece)
-                size = tokens
-        return chunks
+        return pack([(piece, self.count_tokens(piece) + 1) for piece in pieces], self.limit)
 
 
 class _TransformersGenerator:

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
-from sacrebleu.metrics import CHRF
 from tokenizers import ByteLevelBPETokenizer
 from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
+
+from workbench.engines.tiny_training import train_until
 
 SPECIAL = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # BART's ids 0-4
 TINY_BART = {
@@ -60,7 +61,10 @@ def build_tiny_bart(
     tokenizer = _train_tokenizer(sentences, out_dir)
     model = BartForConditionalGeneration(_config(len(tokenizer)))
     documents = lead_documents(sentences)
-    chrf = _train(model, tokenizer, documents, target_chrf, started + max_seconds, log)
+    _, chrf = train_until(
+        model, tokenizer, documents, lr=1e-3, target_chrf=target_chrf, deadline=started + max_seconds,
+        log=log, first_check=5, check_every=5, truncation=True,
+    )  # fmt: skip
     model.generation_config = _generation_config()
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
@@ -116,54 +120,3 @@ def _generation_config() -> GenerationConfig:
         forced_bos_token_id=0,
         forced_eos_token_id=2,
     )
-
-
-def _train(
-    model: BartForConditionalGeneration,
-    tokenizer: BartTokenizer,
-    documents: list[tuple[str, str]],
-    target_chrf: float,
-    deadline: float,
-    log: Callable[[str], None],
-) -> float:
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
-    order = list(range(len(documents)))
-    chrf = 0.0
-    epoch = 0
-    while time.monotonic() < deadline:
-        epoch += 1
-        model.train()
-        random.shuffle(order)
-        for start in range(0, len(order), 24):
-            batch = [documents[i] for i in order[start : start + 24]]
-            encoded = tokenizer(
-                [d for d, _ in batch],
-                text_target=[s for _, s in batch],
-                return_tensors="pt",
-                padding=True,
-                truncation=True,
-            )
-            encoded["labels"][encoded["labels"] == tokenizer.pad_token_id] = -100
-            loss = model(**encoded).loss
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        if epoch % 5 == 0:
-            chrf = _greedy_chrf(model, tokenizer, documents)
-            log(f"epoch {epoch}: loss {loss.item():.3f}, lead chrF {chrf:.1f}")
-            if chrf >= target_chrf:
-                break
-    model.eval()
-    return chrf
-
-
-@torch.inference_mode()
-def _greedy_chrf(model, tokenizer, documents: list[tuple[str, str]]) -> float:
-    model.eval()
-    hypotheses = []
-    for start in range(0, len(documents), 64):
-        batch = [d for d, _ in documents[start : start + 64]]
-        encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True)
-        output = model.generate(**encoded, num_beams=1, max_length=64, do_sample=False)
-        hypotheses.extend(tokenizer.batch_decode(output, skip_special_tokens=True))
-    return CHRF().corpus_score(hypotheses, [[s for _, s in documents]]).score

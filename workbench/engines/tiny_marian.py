@@ -22,6 +22,8 @@ import torch
 from sacrebleu.metrics import CHRF
 from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
+from workbench.engines.tiny_training import train_until
+
 TINY_SHAPE = {
     "d_model": 128,
     "encoder_layers": 2,
@@ -77,7 +79,12 @@ def build_tiny_marian(
     model = MarianMTModel(_config(reference_dir, len(tokenizer)))
     _zero_start_embedding(model)
     generation_config = _generation_config(reference_dir, model.config)
-    epochs = _train(model, tokenizer, pairs, target_chrf, started + max_seconds, log)
+    # Post-norm Marian with scaled embeddings collapses into a decoder-only language model
+    # (one output for every input) at 1e-3 and above; 5e-4 learns the fixture reliably.
+    epochs, _ = train_until(
+        model, tokenizer, pairs, lr=5e-4, target_chrf=target_chrf, deadline=started + max_seconds,
+        log=log, first_check=60, check_every=10,
+    )  # fmt: skip
     model.generation_config = generation_config
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
@@ -220,53 +227,3 @@ def _generation_config(reference_dir: Path | None, config: MarianConfig) -> Gene
     values.setdefault("num_beams", 4)
     values.setdefault("max_length", 512)
     return GenerationConfig(**values)
-
-
-def _train(
-    model: MarianMTModel,
-    tokenizer: MarianTokenizer,
-    pairs: list[tuple[str, str]],
-    target_chrf: float,
-    deadline: float,
-    log: Callable[[str], None],
-) -> int:
-    # Post-norm Marian with scaled embeddings collapses into a decoder-only language model
-    # (one output for every input) at 1e-3 and above; 5e-4 learns the fixture reliably.
-    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.0)
-    order = list(range(len(pairs)))
-    epoch = 0
-    while time.monotonic() < deadline:
-        epoch += 1
-        model.train()
-        random.shuffle(order)
-        total = 0.0
-        for start in range(0, len(order), 24):
-            batch = [pairs[i] for i in order[start : start + 24]]
-            encoded = tokenizer(
-                [s for s, _ in batch], text_target=[t for _, t in batch], return_tensors="pt", padding=True
-            )
-            encoded["labels"][encoded["labels"] == tokenizer.pad_token_id] = -100
-            loss = model(**encoded).loss
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
-        if epoch >= 60 and epoch % 10 == 0:
-            chrf = _greedy_chrf(model, tokenizer, pairs)
-            log(f"epoch {epoch}: loss {total:.3f}, greedy chrF {chrf:.1f}")
-            if chrf >= target_chrf:
-                break
-    model.eval()
-    return epoch
-
-
-@torch.inference_mode()
-def _greedy_chrf(model: MarianMTModel, tokenizer: MarianTokenizer, pairs: list[tuple[str, str]]) -> float:
-    model.eval()
-    hypotheses = []
-    for start in range(0, len(pairs), 64):
-        batch = [s for s, _ in pairs[start : start + 64]]
-        encoded = tokenizer(batch, return_tensors="pt", padding=True)
-        output = model.generate(**encoded, num_beams=1, max_length=64, do_sample=False)
-        hypotheses.extend(tokenizer.batch_decode(output, skip_special_tokens=True))
-    return CHRF().corpus_score(hypotheses, [[t for _, t in pairs]]).score
