@@ -361,6 +361,26 @@ def test_snapshot_article_screen(snap_compare, open_app, article_file, size) -> 
     )
 
 
+def test_snapshot_review_marks_and_diff(snap_compare, open_app, article_file) -> None:
+    """An edit shown as a word diff against the MT, a needs-work mark, a memory suggestion open."""
+
+    async def review(pilot) -> None:
+        screen = await _open_article(pilot.app, pilot)
+        await pilot.press("down", "e")
+        pilot.app.screen.query_one(
+            TextArea
+        ).text = "Russia confirms, for the first time, North Korean soldiers in Kursk."
+        await pilot.press("ctrl+s", "down", "n", "d", "up")
+        segment = screen.current.segment
+        pilot.app.bench.store.add_memory(
+            [(segment.source, "Russia confirms North Korean troops.")], "tmx:t.tmx", "ben"
+        )
+        await pilot.press("g")
+        await pilot.pause()
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(120, 40), run_before=review)
+
+
 async def test_low_confidence_segments_are_marked(open_app, article_file) -> None:
     from dataclasses import replace
 

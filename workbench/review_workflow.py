@@ -29,7 +29,7 @@ from workbench.records import (
 )
 from workbench.review.effort import effort
 from workbench.review.memory import fuzzy_matches, read_tmx
-from workbench.review.quality import quality_flags
+from workbench.review.quality import segment_flags
 from workbench.store.database import EditConflict, Store
 
 __all__ = ["EditConflict", "ReviewWorkflow"]
@@ -191,7 +191,7 @@ class ReviewWorkflow:
     # --- flags, the review queue and effort ------------------------------------------------------
 
     def flags(self, segment: Segment, conflicts: set[int] | None = None) -> tuple[Flag, ...]:
-        own = quality_flags(segment.source, segment.target, segment.score)
+        own = segment_flags(segment)
         if conflicts is None:
             conflicts = {segment.id} if self.store.suggestions(segment.id) else set()
         if segment.id in conflicts:

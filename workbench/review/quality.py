@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from workbench.records import Flag
+from workbench.records import BlockKind, Flag, Segment, Status
 
 LOW_SCORE = -1.5
 """Mean log-probability per token below which a translation is marked for a second look."""
@@ -96,6 +96,15 @@ def quality_flags(source: str, target: str | None, score: float | None) -> tuple
         if not LENGTH_RATIO[0] <= ratio <= LENGTH_RATIO[1]:
             flags.append(Flag("length", f"length ratio {ratio:.2f} to the source"))
     return tuple(flags)
+
+
+def segment_flags(segment: Segment) -> tuple[Flag, ...]:
+    """A segment's flags. The model's confidence speaks for machine output only: a reviewer's
+    text is unlikely under the model precisely where the reviewer corrected it."""
+    if segment.kind is not BlockKind.BODY:
+        return ()
+    score = segment.score if segment.status is Status.MT else None
+    return quality_flags(segment.source, segment.target, score)
 
 
 def count_flags(all_flags: list[tuple[Flag, ...]]) -> Counter[str]:

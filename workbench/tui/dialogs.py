@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -100,10 +101,10 @@ class SuggestionDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def _suggestion_line(suggestion: Suggestion) -> str:
+def _suggestion_line(suggestion: Suggestion) -> Text:
     score = f" {suggestion.score:.0f}%" if suggestion.score is not None else ""
-    return (
-        f"[b]{suggestion.kind}{score}[/b] {escape(suggestion.text)}\n  [dim]{escape(suggestion.origin)}[/dim]"
+    return Text.assemble(
+        (f"{suggestion.kind}{score}", "bold"), " ", suggestion.text, "\n  ", (suggestion.origin, "dim")
     )
 
 

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from workbench.records import Flag, Segment, Status
 from workbench.review.effort import word_diff
-from workbench.review.quality import quality_flags
+from workbench.review.quality import segment_flags
 
 _WORD = re.compile(r"\S+")
 _MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓", Status.NEEDS_WORK: "⚑"}
@@ -74,9 +74,7 @@ class SegmentRow(Widget):
 
     @property
     def flags(self) -> tuple[Flag, ...]:
-        if self.segment.kind.value == "boilerplate":
-            return ()
-        return quality_flags(self.segment.source, self.segment.target, self.segment.score)
+        return segment_flags(self.segment)
 
     def compose(self) -> ComposeResult:
         yield Static(classes="marker")
