@@ -18,22 +18,20 @@ import torch
 from tokenizers import ByteLevelBPETokenizer
 from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
 
+from workbench.engines.tiny_marian import TINY_SHAPE
 from workbench.engines.tiny_training import train_until
 
 SPECIAL = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # BART's ids 0-4
-TINY_BART = {
-    "d_model": 128,
-    "encoder_layers": 2,
-    "decoder_layers": 2,
-    "encoder_attention_heads": 4,
-    "decoder_attention_heads": 4,
-    "encoder_ffn_dim": 512,
-    "decoder_ffn_dim": 512,
-    "max_position_embeddings": 128,
-    "dropout": 0.0,
-    "attention_dropout": 0.0,
-    "activation_dropout": 0.0,
+TINY_BART = {**TINY_SHAPE, "max_position_embeddings": 128}
+TOKEN_IDS = {
+    "pad_token_id": 1,
+    "bos_token_id": 0,
+    "eos_token_id": 2,
+    "decoder_start_token_id": 2,
+    "forced_bos_token_id": 0,
+    "forced_eos_token_id": 2,
 }
+"""Where BART's special tokens are, for the model config and the generation config alike."""
 
 
 def lead_documents(sentences: list[str], sizes: tuple[int, ...] = (2, 3, 4)) -> list[tuple[str, str]]:
@@ -87,12 +85,6 @@ def _config(vocab_size: int) -> BartConfig:
     """distilbart-cnn's special-token layout and options, at a tiny size."""
     return BartConfig(
         vocab_size=vocab_size,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_bos_token_id=0,
-        forced_eos_token_id=2,
         scale_embedding=False,
         activation_function="gelu",
         # Keys distilbart-cnn's config.json carries (transformers 5 no longer reads them,
@@ -101,6 +93,7 @@ def _config(vocab_size: int) -> BartConfig:
         add_final_layer_norm=False,
         normalize_embedding=True,
         **TINY_BART,
+        **TOKEN_IDS,
     )
 
 
@@ -113,10 +106,5 @@ def _generation_config() -> GenerationConfig:
         early_stopping=True,
         min_length=5,
         max_length=64,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_bos_token_id=0,
-        forced_eos_token_id=2,
+        **TOKEN_IDS,
     )
