@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.engines.model_files import ModelError, model_languages
+from workbench.engines.model_files import ModelError, model_languages, readable_name
 from workbench.errors import WorkbenchError
 from workbench.export.document import key_model_name
 from workbench.export.files import write_atomic
@@ -150,7 +150,7 @@ class ReviewWorkflow:
             target, origin = self.store.memory_for([source])[source]
             found.append(Suggestion("fuzzy", target, f"{origin}: {source}", score))
         for mt_key, text, _ in self.store.machine_translations(segment.source):
-            found.append(Suggestion("mt", text, key_model_name(mt_key) or mt_key))
+            found.append(Suggestion("mt", text, readable_name(key_model_name(mt_key) or mt_key)))
         seen = {segment.target}
         unique = []
         for suggestion in found:

@@ -16,6 +16,7 @@ from workbench.engines.model_files import (
     content_hash,
     model_languages,
     num_beams,
+    readable_name,
     resolve_model,
     stat_signature,
 )
@@ -172,8 +173,7 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
 
     def model_label(self) -> str:
         """The configured model as a person reads it: a hub id, or a directory's name."""
-        name = self.settings.model
-        return Path(name).name if Path(name).expanduser().is_dir() else name
+        return readable_name(self.settings.model)
 
     def summarizer(self, offline: bool | None = None) -> Summarizer:
         """The abstractive summarizer, resolved and loaded once per session.

@@ -139,6 +139,11 @@ def model_languages(path: Path, name: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def readable_name(name: str) -> str:
+    """A model as a person reads it: a hub id as it is, a local directory by its name."""
+    return Path(name).name if Path(name).expanduser().is_dir() else name
+
+
 def read_json(path: Path) -> dict:
     """A model's JSON config file, or {} when it has none."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
