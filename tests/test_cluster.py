@@ -26,7 +26,7 @@ def executor(tmp_path_factory, tiny_model):
     """One local Ray with two actors for the module's tests."""
     flags = {"model": str(tiny_model)}
     settings = load_workspace(str(tmp_path_factory.mktemp("settings")), flags, env={}).settings
-    started = RayExecutor(settings, tmp_path_factory.mktemp("models"), ClusterOptions(workers=2))
+    started = RayExecutor(settings, ClusterOptions(workers=2))
     yield started
     started.shutdown()
 

@@ -92,7 +92,7 @@ def run_batch(
 def _prefetch_on_cluster(bench: Workbench, article_ids: Sequence[int], options: BatchOptions) -> None:
     from workbench.cluster import RayExecutor
 
-    executor = RayExecutor(bench.settings, bench.workspace.models_dir, options.cluster)
+    executor = RayExecutor(bench.settings, options.cluster)
     try:
         bench.prefetch(article_ids, executor, options.target)
     finally:

@@ -42,7 +42,7 @@ class ClusterOptions:
 class RayExecutor:
     """Translates lists of texts on a Ray actor pool; used by `Workbench.prefetch`."""
 
-    def __init__(self, settings: Settings, models_dir: Path, options: ClusterOptions) -> None:
+    def __init__(self, settings: Settings, options: ClusterOptions) -> None:
         try:
             import ray
             import ray.data
@@ -50,7 +50,6 @@ class RayExecutor:
             raise ClusterError("--ray needs the cluster extra: pip install 'workbench[cluster]'") from None
         self.ray = ray
         self.settings = settings
-        self.models_dir = models_dir
         self.options = options
         self.sent = 0
         """Texts sent to the cluster so far (tests check that cached ones never are)."""
@@ -81,7 +80,6 @@ class RayExecutor:
         if not groups:
             return
         self.sent += sum(len(group) for group in groups)
-        digest = json.loads(step.key)["sha256"]
         dataset = self.ray.data.from_items([{"texts": group} for group in groups])
         translated = dataset.map_batches(
             _TranslatorActor,
@@ -90,7 +88,7 @@ class RayExecutor:
                 "backend": self.settings.backend,
                 "beam_size": self.settings.beam_size,
                 "batch_tokens": self.settings.batch_tokens,
-                "converted_dir": str(self.models_dir / "ctranslate2" / f"{step.path.name}-{digest}-int8"),
+                "converted_dir": str(step.converted_dir),
                 "target_prefix": step.prefix,
                 "threads": self.options.cpus_per_worker,
             },

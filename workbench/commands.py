@@ -269,7 +269,7 @@ def models(workspace: Workspace, action: str, names: list[str]) -> int:
             print(f"  {pair:7s} {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
         return 0
     if action == "pull":
-        default_languages = model_files.model_languages(Path(settings.model).expanduser(), settings.model)
+        default_languages = model_files.languages_of(settings.model)
         for name in names or [settings.model]:
             pair = parse_pair(name)
             model = pair_model(*pair, settings.models, settings.model, default_languages) if pair else name

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.engines.model_files import ModelError, model_languages, readable_name
+from workbench.engines.model_files import ModelError, languages_of, readable_name
 from workbench.errors import WorkbenchError
 from workbench.export.document import key_model_name
 from workbench.export.files import write_atomic
@@ -185,7 +185,7 @@ class ReviewWorkflow:
 
     def _language_pair(self) -> tuple[str, str]:
         """The memory's pair: the default model's source language, the workspace's target."""
-        source, _ = model_languages(Path(self.settings.model).expanduser(), self.settings.model)
+        source, _ = languages_of(self.settings.model)
         return source or "de", self.target_language()
 
     # --- flags, the review queue and effort ------------------------------------------------------

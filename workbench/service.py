@@ -14,7 +14,6 @@ from pathlib import Path
 
 from workbench.engines.model_files import (
     content_hash,
-    model_languages,
     num_beams,
     readable_name,
     resolve_model,
@@ -54,8 +53,6 @@ class ModelInfo:
     name: str
     path: Path
     mt_key: str
-    source_language: str | None
-    target_language: str | None
     sha256: str
     """First 16 hex digits of the hash of the model's files."""
 
@@ -154,19 +151,26 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
         """The configured model, resolved (and fetched if allowed) once per session."""
         if self._engine.model is None:
             name = self.settings.model
-            path = resolve_model(name, self.workspace.models_dir, self.settings.offline)
-            source, target = model_languages(path, name)
-            digest = self._model_hash(path)[:16]
-            key = {
-                "model": name,
-                "sha256": digest,
-                "backend": resolve_backend(self.settings.backend),
-                "num_beams": self.settings.beam_size or num_beams(path),
-            }
-            self._engine.model = ModelInfo(
-                name, path, json.dumps(key, sort_keys=True), source, target, digest
-            )
+            path, identity, _ = self._resolve(name)
+            key = self._translation_key(identity, path)
+            self._engine.model = ModelInfo(name, path, key, identity["sha256"])
         return self._engine.model
+
+    def _resolve(self, name: str, offline: bool | None = None) -> tuple[Path, dict[str, str], Path]:
+        """A model's directory, its identity in cache keys (id, content hash, backend), and where
+        its CTranslate2 copy goes (keyed by the hash, so a changed model is converted again)."""
+        offline = self.settings.offline if offline is None else offline
+        path = resolve_model(name, self.workspace.models_dir, offline)
+        digest = self._model_hash(path)[:16]
+        identity = {"model": name, "sha256": digest, "backend": resolve_backend(self.settings.backend)}
+        return path, identity, self.workspace.models_dir / "ctranslate2" / f"{path.name}-{digest}-int8"
+
+    def _translation_key(self, identity: dict[str, str], path: Path, prefix: str | None = None) -> str:
+        """The machine-translation cache key: the model's identity and how it decodes."""
+        key: dict[str, object] = {**identity, "num_beams": self.settings.beam_size or num_beams(path)}
+        if prefix:
+            key["prefix"] = prefix
+        return json.dumps(key, sort_keys=True)
 
     def backend_label(self) -> str:
         return resolve_backend(self.settings.backend)
@@ -184,15 +188,10 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
             from workbench.engines.summarizer import load_summarizer
 
             name = self.settings.summary_model
-            offline = self.settings.offline if offline is None else offline
-            path = resolve_model(name, self.workspace.models_dir, offline)
-            digest = self._model_hash(path)[:16]
-            backend = resolve_backend(self.settings.backend)
-            key = json.dumps({"model": name, "sha256": digest, "backend": backend}, sort_keys=True)
-            self._engine.summarizer = load_summarizer(
-                path, backend, self.workspace.models_dir / "ctranslate2" / f"{path.name}-{digest}-int8"
-            )
-            self._engine.summary_model = ModelInfo(name, path, key, None, None, digest)
+            path, identity, converted = self._resolve(name, offline)
+            self._engine.summarizer = load_summarizer(path, identity["backend"], converted)
+            key = json.dumps(identity, sort_keys=True)
+            self._engine.summary_model = ModelInfo(name, path, key, identity["sha256"])
         return self._engine.summarizer
 
     def _model_hash(self, path: Path) -> str:

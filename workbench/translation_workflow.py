@@ -12,17 +12,15 @@ others, exported and summarised on request), and leaves the reviewed segments al
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Protocol
 
-from workbench.engines.model_files import ModelError, model_languages, num_beams, resolve_model
+from workbench.engines.model_files import ModelError, languages_of
 from workbench.engines.registry import PIVOT, Route, Step, compose, pair_model, target_prefix
-from workbench.engines.translator import Translator, resolve_backend
+from workbench.engines.translator import Translator
 from workbench.errors import WorkbenchError
 from workbench.records import ArticleInfo, BlockKind, Segment, Status, TranslateReport, Translation
 
@@ -90,33 +88,23 @@ class TranslationWorkflow:
 
     def _step(self, source: str, target: str) -> Step:
         settings = self.settings
-        default = settings.model
-        name = pair_model(
-            source, target, settings.models, default, model_languages(Path(default).expanduser(), default)
-        )
-        path = resolve_model(name, self.workspace.models_dir, settings.offline)
+        name = pair_model(source, target, settings.models, settings.model, languages_of(settings.model))
+        path, identity, converted = self._resolve(name)
         prefix = target_prefix(path, target)
-        key = {
-            "model": name,
-            "sha256": self._model_hash(path)[:16],
-            "backend": resolve_backend(settings.backend),
-            "num_beams": settings.beam_size or num_beams(path),
-        }
-        if prefix:
-            key["prefix"] = prefix
-        return Step(source, target, name, path, json.dumps(key, sort_keys=True), prefix)
+        return Step(
+            source, target, name, path, self._translation_key(identity, path, prefix), prefix, converted
+        )
 
     def translator_for(self, step: Step) -> Translator:
         """The loaded translator of one model (and target token), shared with thread clones."""
         translators = self._engine.translators
         if step.key not in translators:
-            digest = json.loads(step.key)["sha256"]
             translators[step.key] = self._engine.factory(
                 step.path,
                 backend=self.settings.backend,
                 beam_size=self.settings.beam_size,
                 batch_tokens=self.settings.batch_tokens,
-                converted_dir=self.workspace.models_dir / "ctranslate2" / f"{step.path.name}-{digest}-int8",
+                converted_dir=step.converted_dir,
                 target_prefix=step.prefix,
             )
         return translators[step.key]
@@ -351,8 +339,7 @@ class TranslationWorkflow:
         """A block's language; one too short to tell takes the article's, else the default model's."""
         language = info.language if segment.language == "und" else segment.language
         if language == "und":
-            default = self.settings.model
-            return model_languages(Path(default).expanduser(), default)[0] or language
+            return languages_of(self.settings.model)[0] or language
         return language
 
     def translators_loaded(self) -> bool:

@@ -144,6 +144,11 @@ def readable_name(name: str) -> str:
     return Path(name).name if Path(name).expanduser().is_dir() else name
 
 
+def languages_of(name: str) -> tuple[str | None, str | None]:
+    """The pair a model id or local directory translates, known without resolving or fetching it."""
+    return model_languages(Path(name).expanduser(), name)
+
+
 def read_json(path: Path) -> dict:
     """A model's JSON config file, or {} when it has none."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

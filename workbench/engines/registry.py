@@ -34,6 +34,8 @@ class Step:
     key: str
     """The machine-translation cache key of this model with these settings."""
     prefix: str | None = None
+    converted_dir: Path | None = None
+    """Where the CTranslate2 copy of the model goes."""
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,3 @@ def compose(first: Translation, second: Translation) -> Translation:
         tokens=second.tokens,
         pieces=max(first.pieces, second.pieces),
     )
-
-
-def is_pivot_key(mt_key: str | None) -> bool:
-    if not mt_key:
-        return False
-    try:
-        return "pivot" in json.loads(mt_key)
-    except ValueError:
-        return False

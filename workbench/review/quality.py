@@ -7,7 +7,6 @@ TUI, `workbench review` and the statistics.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from workbench.records import BlockKind, Flag, Segment, Status
 
@@ -105,7 +104,3 @@ def segment_flags(segment: Segment) -> tuple[Flag, ...]:
         return ()
     score = segment.score if segment.status is Status.MT else None
     return quality_flags(segment.source, segment.target, score)
-
-
-def count_flags(all_flags: list[tuple[Flag, ...]]) -> Counter[str]:
-    return Counter(flag.code for flags in all_flags for flag in flags)
