@@ -11,7 +11,7 @@ DEMO_MODEL := models/demo-de-en
 TORCH_PIP_ARGS ?= $(if $(wildcard /opt/wheels/torch-2.13.0*),,--index-url https://download.pytorch.org/whl/cpu)
 RUN_ARGS ?= tui seeds/
 
-.PHONY: setup run test lint format demo-model clean
+.PHONY: setup run test test-fast lint format demo-model clean
 
 setup: $(STAMP)
 
@@ -33,8 +33,13 @@ run: setup
 	fi; \
 	$(BIN)/workbench $(RUN_ARGS)
 
+# Everything: unit tests, then the integration tests (tiny models built once, cached in .cache/).
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The unit tests alone: no model, no subprocess, well under a minute.
+test-fast: setup
+	$(BIN)/python -m pytest -q tests/unit
 
 lint: setup
 	$(BIN)/ruff check .

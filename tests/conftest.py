@@ -1,69 +1,52 @@
-"""Shared fixtures: the tiny Marian model (built once, cached under .cache/), workspaces, seeds."""
+"""Shared fixtures: the tiny models (see tests/tiny_models.py), workspaces."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-PAIRS_FILE = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
-MODEL_CACHE = ROOT / ".cache" / "test-models" / "tiny-de-en"
-BART_CACHE = ROOT / ".cache" / "test-models" / "tiny-bart"
-FR_PAIRS_FILE = ROOT / "tests" / "fixtures" / "fr_en_news.tsv"
+from tests import tiny_models
 
 
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture
 def tiny_model() -> Path:
-    """A real de->en Marian model trained on the fixture; rebuilt only when its recipe changes."""
-    return _load_script("make_test_model").ensure_model(MODEL_CACHE, PAIRS_FILE)
+    return tiny_models.de_en()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def tiny_bart() -> Path:
-    """A real BART summarizer that writes the lead of English fixture text (about 20 s to build)."""
-    return _load_script("make_test_model").ensure_model(BART_CACHE, PAIRS_FILE, kind="bart")
+    return tiny_models.bart()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def tiny_fr_en() -> Path:
-    """A real fr->en model from the 40-pair French fixture (about 15 s to build)."""
-    return _load_script("make_test_model").ensure_model(
-        ROOT / ".cache" / "test-models" / "tiny-fr-en", FR_PAIRS_FILE, languages=("fr", "en")
-    )
+    return tiny_models.fr_en()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def tiny_en_fr() -> Path:
-    """The same fixture the other way round: en->fr, the second leg of a de->en->fr pivot."""
-    return _load_script("make_test_model").ensure_model(
-        ROOT / ".cache" / "test-models" / "tiny-en-fr", FR_PAIRS_FILE, languages=("en", "fr"), reverse=True
-    )
+    return tiny_models.en_fr()
 
 
 @pytest.fixture(scope="session")
 def pairs() -> list[tuple[str, str]]:
     from workbench.engines.tiny_marian import read_pairs
 
-    return read_pairs(PAIRS_FILE)
+    return read_pairs(tiny_models.DE_EN_PAIRS)
 
 
-@pytest.fixture(scope="session")
+_TRANSLATORS: dict[Path, object] = {}
+
+
+@pytest.fixture
 def translator(tiny_model):
+    """The transformers translator over the tiny model, loaded once per session."""
     from workbench.engines.marian import MarianTranslator
 
-    return MarianTranslator(tiny_model)
+    if tiny_model not in _TRANSLATORS:
+        _TRANSLATORS[tiny_model] = MarianTranslator(tiny_model)
+    return _TRANSLATORS[tiny_model]
 
 
 @pytest.fixture
@@ -90,3 +73,10 @@ def make_bench(workspace_dir: Path, tiny_model: Path, tmp_path: Path):
     yield make
     for bench in opened:
         bench.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/integration/ are marked, so `-m "not integration"` selects the unit tests."""
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.integration)

@@ -7,12 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from workbench.ingest.article import IngestError, parse_article
+from tests.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _WORDS = ["Der", "Kreml", "schweigt", "und", "die", "Lage", "ist", "ernst", "Soldaten", "kämpfen"]
 
 
@@ -93,20 +90,3 @@ def test_the_database_survives_import_errors(seeded, tmp_path) -> None:
     seeded.import_paths([tmp_path / "x.txt"])
     db = sqlite3.connect(seeded.workspace.db_path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.text(max_size=400), st.sampled_from([".txt", ".md"]))
-def test_fuzz_ingestion_loses_no_text(text: str, suffix: str) -> None:
-    """Any text is refused as empty or comes back, character for character, in blocks and sentences."""
-    try:
-        article = parse_article(text, "fuzz" + suffix, "hash", suffix=suffix)
-    except IngestError:
-        assert not text.replace("#", "").split()
-        return
-    expected = "".join(text.split())  # every non-space character, in order
-    blocks = "".join("".join(b.text for b in article.blocks).split())
-    sentences = "".join("".join(s for b in article.blocks for s in b.sentences).split())
-    if suffix == ".txt":
-        assert blocks == expected
-    assert sentences == blocks

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import SEEDS
 from workbench.ingest.article import IngestError, parse_article, read_article
 from workbench.ingest.decode import DecodeError, decode_bytes
 from workbench.records import BlockKind
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 # Gold labels: the start of every block that must be boilerplate, per seed. Every other block of
 # the seed must be body, so the test fails both when furniture slips through and when article

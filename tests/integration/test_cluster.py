@@ -10,21 +10,21 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("ray", reason="the cluster extra is not installed: pip install -e '.[cluster]'")
-
+from tests import tiny_models
+from tests.paths import ROOT
 from workbench.cluster import ClusterOptions, RayExecutor
 from workbench.records import Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 WORKBENCH = Path(sys.executable).parent / "workbench"
 
 
 @pytest.fixture(scope="module")
-def executor(tmp_path_factory, tiny_model):
+def executor(tmp_path_factory):
     """One local Ray with two actors for the module's tests."""
-    flags = {"model": str(tiny_model)}
+    flags = {"model": str(tiny_models.de_en())}
     settings = load_workspace(str(tmp_path_factory.mktemp("settings")), flags, env={}).settings
     started = RayExecutor(settings, ClusterOptions(workers=2))
     yield started

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from workbench.engines.summarizer import AbstractiveSummarizer, provenance
+from workbench.engines.summarizer import AbstractiveSummarizer
 from workbench.errors import WorkbenchError
 from workbench.records import BlockKind
 
@@ -100,13 +100,3 @@ def test_backends_write_the_same_summary(tiny_bart, tmp_path, pairs) -> None:
     fast = AbstractiveSummarizer(tiny_bart, "ctranslate2", tmp_path / "ct2")
     assert reference._generate(texts) == fast._generate(texts)
     assert reference._generate(texts)[0] == pairs[0][1]
-
-
-def test_provenance_names_the_closest_sentences() -> None:
-    sentences = [
-        "Russia confirmed the deployment of North Korean soldiers.",
-        "The weather in Moscow was cold.",
-        "North Korean soldiers fight in Kursk.",
-    ]
-    assert provenance("Russia confirmed North Korean soldiers were deployed.", sentences)[0] == 0
-    assert provenance("It was cold in Moscow.", sentences) == (1,)

@@ -17,16 +17,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
+from tests.paths import ROOT
 from workbench.engines.model_files import ModelError
 from workbench.engines.translator import load_translator
 from workbench.records import Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 WORKBENCH = Path(sys.executable).parent / "workbench"
-
 _EDITOR = """
 import sys
 from workbench.service import Workbench
@@ -143,9 +142,6 @@ def _wait_for_translations(database: Path, timeout: float = 120) -> None:
     raise AssertionError("the batch never committed a translation")
 
 
-# --- broken models ------------------------------------------------------------------------------
-
-
 def _truncated(tiny_model: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "truncated"
     shutil.copytree(tiny_model, copy)
@@ -234,9 +230,6 @@ async def test_the_tui_stays_up_with_a_truncated_model(tiny_model, tmp_path) -> 
         await pilot.pause()
         assert app.screen.current.segment.target == "Still editable by hand."
     bench.close()
-
-
-# --- unreadable input ---------------------------------------------------------------------------
 
 
 def test_an_unreadable_file_is_one_line_and_the_rest_goes_on(tmp_path, tiny_model) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, OptionList, TextArea
 
+from tests.paths import SEEDS
 from workbench.engines.translator import load_translator
 from workbench.records import Status
 from workbench.service import Workbench
@@ -17,7 +18,6 @@ from workbench.tui.article_list import ArticleListScreen
 from workbench.tui.article_view import ArticleScreen
 from workbench.tui.dialogs import EditDialog, HelpScreen, HistoryDialog
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 # Sentences from the fixture, which the tiny model reproduces, so screens are stable.
 ARTICLE = """Russland bestätigt Beteiligung nordkoreanischer Soldaten
 Keystone-SDA
@@ -332,9 +332,6 @@ async def test_mouse_click_moves_the_cursor(open_app, article_file) -> None:
         target = screen.rows[2]
         await pilot.click(target)
         assert screen.cursor == 2
-
-
-# --- snapshots ------------------------------------------------------------------------------
 
 
 def _snapshot_app(open_app, article_file) -> WorkbenchApp:

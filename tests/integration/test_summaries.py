@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.engines.extractive import select
+from tests.paths import SEEDS
 from workbench.errors import WorkbenchError
 from workbench.records import BlockKind
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 WORKBENCH = Path(sys.executable).parent / "workbench"
 
 
@@ -77,18 +76,6 @@ def test_without_a_summarization_model_auto_is_extractive_and_says_so(translated
     assert "workbench models pull sshleifer/distilbart-cnn-12-6" in summary.note
     with pytest.raises(WorkbenchError, match="workbench models pull sshleifer/distilbart-cnn-12-6"):
         translated.summarize(1, mode="abstractive")
-
-
-def test_selection_skips_repeats_and_prefers_the_lead() -> None:
-    texts = [
-        "Russland hat erstmals den Einsatz nordkoreanischer Soldaten in Kursk bestätigt.",
-        "Russland hat erstmals den Einsatz nordkoreanischer Soldaten in Kursk offiziell bestätigt.",
-        "Das Wetter in Moskau war am Freitag sonnig und kalt.",
-        "Nordkoreanische Soldaten kämpfen in Kursk an der Seite russischer Truppen.",
-    ]
-    chosen = select(texts, 2)
-    assert chosen[0] == 0
-    assert 1 not in chosen  # a near-copy of the first
 
 
 def test_digest_merges_the_same_fact_across_articles(translated, tmp_path) -> None:

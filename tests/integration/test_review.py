@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import ROOT
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.records import Status
-from workbench.review.effort import diff_markup, effort, word_diff
-from workbench.review.quality import numbers_differ, quality_flags, repeated_ngram
 from workbench.service import EditConflict
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = """Russland bestätigt Beteiligung nordkoreanischer Soldaten
 
 Russland hat erstmals den Einsatz von nordkoreanischen Soldaten im Kampf um Kursk bestätigt. Es gab bereits Verluste.
@@ -49,9 +47,6 @@ def article(make_bench, tmp_path):
 
 def _by_source(bench, article_id: int, source: str):
     return next(s for s in bench.segments(article_id) if s.source == source)
-
-
-# --- states and history ------------------------------------------------------------------------
 
 
 def test_state_machine_and_history(article) -> None:
@@ -119,9 +114,6 @@ def test_new_model_output_is_a_suggestion_and_never_replaces_a_human_text(
     assert any(key == other.model().mt_key for key, _, _ in other.store.machine_translations(segment.source))
     offered = [s for s in other.suggestions(segment.id) if s.kind == "mt"]
     assert offered and all(s.text != current.target for s in offered)
-
-
-# --- translation memory -------------------------------------------------------------------------
 
 
 def test_approved_segments_fill_identical_sources_from_memory(article, tmp_path) -> None:
@@ -196,9 +188,6 @@ def test_import_and_export_tmx(article, workspace_dir, tiny_model, tmp_path, cap
     assert len(tmxfile.parsestring(exported.read_bytes()).units) == 2
 
 
-# --- alignment of edited text -----------------------------------------------------------------
-
-
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 def test_forced_decoding_reproduces_the_model_alignment(tiny_model, tmp_path, pairs, backend) -> None:
     from workbench.engines.translator import load_translator
@@ -229,59 +218,6 @@ def test_edited_text_is_aligned_when_the_model_is_loaded_and_stale_until_then(ar
     assert {t for _, t in fresh.alignment} == set(range(len(fresh.target.split())))
 
 
-# --- flags and effort -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("source", "target", "missing"),
-    [
-        ("11.000 Soldaten", "11,000 soldiers", []),
-        ("11.000 Soldaten", "11.000 soldiers", []),
-        ("12.000 Soldaten", "10,000 soldiers", ["12.000", "+10,000"]),
-        ("Die Inflation lag bei 3,5 Prozent.", "Inflation was 3.5 percent.", []),
-        ("Die Inflation lag bei 3,5 Prozent.", "Inflation was 35 percent.", ["3,5", "+35"]),
-        ("Am 3. März 2024 kamen 20 Menschen.", "On 3 March 2024, 20 people came.", []),
-        ("Am 3. März kamen 20 Menschen.", "On March 3, people came.", ["20"]),
-        ("2 und 2 Soldaten", "2 soldiers", ["2"]),  # each target number answers one source number
-        ("Viele Soldaten", "11,000 soldiers", ["+11,000"]),  # a number the source does not have
-        ("1,5 Millionen", "1.5 million", []),
-    ],
-)
-def test_number_check(source: str, target: str, missing: list[str]) -> None:
-    assert numbers_differ(source, target) == missing
-
-
-def test_repeats_and_other_flags() -> None:
-    assert repeated_ngram("in the city in the city in the city") == "in the city"
-    assert repeated_ngram("no no no no") == "no"
-    assert repeated_ngram("It was a very, very long day.") is None
-    source = "Die Regierung hat am Montag neue Regeln beschlossen."
-    codes = lambda target, score=-0.2: [f.code for f in quality_flags(source, target, score)]  # noqa: E731
-    assert codes("The government adopted new rules on Monday.") == []
-    assert codes("The government the government the government rules.") == ["repeat"]
-    assert codes("The government adopted new rules on Monday.", score=-2.5) == ["low-score"]
-    assert codes("Rules.") == ["length"]
-    assert quality_flags(source, None, None) == ()
-
-
-def test_ter_and_character_edits_on_hand_checked_examples() -> None:
-    # one substitution over 7 reference words
-    assert effort([("The cat sat on the mat .", "The cat sat on a mat .")]).hter == 14.29
-    # one shift over 6 words
-    assert effort([("on the mat the cat sat", "the cat sat on the mat")]).hter == 16.67
-    # corpus level: an insertion and a substitution over 14 reference words
-    both = effort(
-        [
-            ("He said it was fine .", "He said that it was fine ."),
-            ("The cat sat on the mat .", "The cat sat on a mat ."),
-        ]
-    )
-    assert (both.segments, both.changed, both.hter, both.char_edits) == (2, 2, 14.29, 5 + 3)
-    assert effort([("Same.", "Same.")]).hter == 0.0
-    diff = word_diff("The cat sat on the mat .", "The black cat sat on a mat .")
-    assert diff_markup(diff) == "The {+black+} cat sat on [-the-] {+a+} mat ."
-
-
 def test_review_queue_stats_and_diff_command(
     article, make_bench, workspace_dir, tiny_model, tmp_path, capsys
 ) -> None:
@@ -310,8 +246,6 @@ def test_review_queue_stats_and_diff_command(
     assert data["articles"][0]["effort"]["changed"] == 2
     assert {r["reviewer"] for r in data["reviewers"]} == {"ana", "ben"}
 
-
-# --- two processes on one workspace --------------------------------------------------------------
 
 _OTHER_PROCESS = """
 import sys

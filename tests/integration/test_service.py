@@ -5,18 +5,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from workbench.engines.model_files import ModelError
+from tests.paths import SEEDS
 from workbench.engines.translator import load_translator
 from workbench.records import BlockKind, Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace
 from workbench.store.database import ImportOutcome
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 class CountingFactory:
@@ -145,16 +142,6 @@ def test_flipping_boilerplate_makes_it_translatable(make_bench) -> None:
     before = bench.translate_articles([1]).segments
     bench.set_boilerplate(1, caption.block_position, boilerplate=False)
     assert bench.translate_articles([1]).segments == before + 2  # its two sentences
-
-
-def test_missing_model_names_the_pull_command(workspace_dir, tmp_path) -> None:
-    workspace = load_workspace(
-        str(workspace_dir), {"models_dir": str(tmp_path / "m"), "offline": True}, env={}
-    )
-    with Workbench(workspace) as bench:
-        bench.import_paths([SEEDS / "000_bb1e4186efedc55e.txt"])
-        with pytest.raises(ModelError, match="workbench models pull Helsinki-NLP/opus-mt-de-en"):
-            bench.translate_articles([1])
 
 
 def test_faces_do_not_import_torch() -> None:
