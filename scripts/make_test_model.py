@@ -69,8 +69,8 @@ def _build_bart(pairs_file: Path, out_dir: Path, languages: tuple[str, str], rev
     return build_tiny_bart([target for _, target in read_pairs(pairs_file)], out_dir)
 
 
-MIN_CHRF = {"marian": 97.0, "bart": 90.0}
-"""Quality gates: translation tests compare exact fixture sentences, so that gate is high."""
+MIN_CHRF = {"marian": 97.0, "bart": 95.0}
+"""Quality gates: tests compare exact fixture sentences and leads, so the gates are high."""
 
 _BUILD: dict[str, Callable[[Path, Path, tuple[str, str], bool], float]] = {
     "marian": _build_marian,
@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--kind", choices=sorted(_BUILD), default="marian")
     parser.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
-    parser.add_argument("--min-chrf", type=float, help="quality gate (default: 97 marian, 90 bart)")
+    parser.add_argument("--min-chrf", type=float, help="quality gate (default: 97 marian, 95 bart)")
     parser.add_argument("--languages", default="de-en", help="source-target codes of the pair")
     parser.add_argument("--reverse", action="store_true", help="translate the fixture's second column")
     args = parser.parse_args()

@@ -41,6 +41,11 @@ def _body(bench, article_id: int):
 
 
 def test_long_article_is_summarised_map_reduce_with_provenance(summarizing) -> None:
+    """One sentence per chunk, in chunk order, each linked to the segments of the chunk it summarises.
+
+    The tiny model learned to copy the lead of fixture runs; chunks are runs it never saw whole,
+    so its copies may be imperfect: the test checks where each sentence comes from, not its words.
+    """
     bench, article_id = summarizing
     body = _body(bench, article_id)
     by_id = {s.id: s for s in body}
@@ -50,15 +55,16 @@ def test_long_article_is_summarised_map_reduce_with_provenance(summarizing) -> N
     ]
     chunks = bench._engine.summarizer.chunks(paragraphs)
     assert len(chunks) >= 3, "the article must not fit the tiny model at once"
-    # as many sentences as chunks: the map step's leads are the summary
+    chunk_of = {s.id: next(i for i, chunk in enumerate(chunks) if s.target in chunk) for s in body}
+    # as many sentences as chunks: the map step's outputs are the summary
     summary = bench.summarize(article_id, sentences=len(chunks))
     assert summary.mode == "abstractive" and summary.note == ""
     assert len(summary.sentences) == len(chunks)
-    for sentence in summary.sentences:
+    for index, sentence in enumerate(summary.sentences):
         assert sentence.segment_ids and all(i in by_id for i in sentence.segment_ids)
-        # the tiny model copies leads (not always perfectly); provenance finds the copied segment
-        closest = max(fuzz.ratio(by_id[i].target, sentence.text) for i in sentence.segment_ids)
-        assert closest >= 80, sentence
+        best = sentence.segment_ids[0]
+        assert chunk_of[best] == index, (sentence, chunks[index])
+        assert fuzz.partial_ratio(by_id[best].target, sentence.text) >= 70, sentence
 
 
 def test_a_short_summary_of_a_long_article_reduces_the_chunk_summaries(summarizing) -> None:

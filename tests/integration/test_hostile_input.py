@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -83,10 +82,3 @@ def test_a_10_mb_file_imports(seeded, tmp_path) -> None:
     (result,) = seeded.import_paths([path])
     assert result.error is None
     assert len(seeded.segments(result.article_id)) == 25_001
-
-
-def test_the_database_survives_import_errors(seeded, tmp_path) -> None:
-    (tmp_path / "x.txt").write_bytes(b"\x00\x01")
-    seeded.import_paths([tmp_path / "x.txt"])
-    db = sqlite3.connect(seeded.workspace.db_path)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -48,16 +48,17 @@ def test_summaries_are_deterministic_and_cached(translated) -> None:
 
 
 def test_an_edit_makes_the_summary_stale(translated) -> None:
+    """After an edit the summary is computed again, over the current texts (the edit included)."""
     summary = translated.summarize(1)
     chosen = summary.sentences[0].segment_ids[0]
-    translated.edit_segment(
-        chosen, "The Kremlin declined to say whether North Korean troops fight for Russia."
-    )
+    edited = "The Kremlin declined to say whether North Korean troops fight for Russia."
+    translated.edit_segment(chosen, edited)
     fresh = translated.summarize(1)
     assert not fresh.from_cache
-    assert "The Kremlin declined to say whether North Korean troops fight for Russia." in [
-        s.text for s in fresh.sentences
-    ]
+    current = {s.id: s.target for s in translated.segments(1)}
+    assert current[chosen] == edited
+    assert all(s.text == current[s.segment_ids[0]] for s in fresh.sentences)
+    assert translated.summarize(1).from_cache
 
 
 def test_untranslated_articles_are_summarised_from_the_source_and_say_so(make_bench) -> None:

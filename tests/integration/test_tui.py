@@ -57,6 +57,19 @@ def open_app(workspace_dir, tiny_model, tmp_path):
         bench.close()
 
 
+def _record_notices(app: WorkbenchApp) -> list[str]:
+    """The messages the app shows as notifications, recorded as they go through `App.notify`."""
+    shown: list[str] = []
+    notify = app.notify
+
+    def record(message: str, *args, **kwargs) -> None:
+        shown.append(message)
+        notify(message, *args, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    return shown
+
+
 async def _settle(app: WorkbenchApp, pilot) -> None:
     """Until no worker runs and none is about to start (mount handlers start them late)."""
     for _ in range(100):
@@ -225,22 +238,24 @@ async def test_save_over_a_change_made_elsewhere_keeps_both(open_app, article_fi
         other = app.bench.clone()  # another window on the same workspace
         other.edit_segment(segment.id, "The other reviewer's text.")
         other.close()
+        notices = _record_notices(app)
         await pilot.press("e")
         app.screen.query_one(TextArea).text = "My text."
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert screen.current.segment.target == "The other reviewer's text."
-        assert any("changed meanwhile" in n.message for n in app._notifications)
+        assert any("changed meanwhile" in notice for notice in notices)
         assert [s.text for s in app.bench.suggestions(segment.id) if s.kind == "conflict"] == ["My text."]
 
 
 async def test_missing_model_is_a_notice_and_reviewer_can_translate_by_hand(open_app, article_file) -> None:
     app = open_app([article_file], model="Helsinki-NLP/opus-mt-de-en", offline=True)
+    notices = _record_notices(app)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
         assert app.status.errors == 1
         assert "workbench models pull Helsinki-NLP/opus-mt-de-en" in app.status.last_error
-        assert any("models pull" in n.message for n in app._notifications)
+        assert any("models pull" in notice for notice in notices)
         await pilot.press("down", "e")
         app.screen.query_one(TextArea).text = "Russia confirms it deployed North Korean soldiers."
         await pilot.press("ctrl+s")
@@ -348,13 +363,15 @@ def test_snapshot_article_list(snap_compare, open_app, article_file, size) -> No
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 def test_snapshot_article_screen(snap_compare, open_app, article_file, size) -> None:
-    async def open_and_focus_a_word(pilot) -> None:
+    async def open_and_move_down(pilot) -> None:
+        # No word is focused: which source words light up depends on the weights' attention,
+        # which differs between machines; the pilot tests check the highlighting instead.
         await _open_article(pilot.app, pilot)
-        await pilot.press("down", "right", "right")
+        await pilot.press("down")
         await pilot.pause()
 
     assert snap_compare(
-        _snapshot_app(open_app, article_file), terminal_size=size, run_before=open_and_focus_a_word
+        _snapshot_app(open_app, article_file), terminal_size=size, run_before=open_and_move_down
     )
 
 
@@ -376,22 +393,3 @@ def test_snapshot_review_marks_and_diff(snap_compare, open_app, article_file) ->
         await pilot.pause()
 
     assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(120, 40), run_before=review)
-
-
-async def test_low_confidence_segments_are_marked(open_app, article_file) -> None:
-    from dataclasses import replace
-
-    from workbench.review.quality import LOW_SCORE
-
-    app = open_app([article_file])
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_article(app, pilot)
-        row = next(r for r in screen.rows if r.segment.kind.value == "body" and not r.segment.is_title)
-        text = row.segment.source  # same length and numbers: only the score can flag it
-        row.show(replace(row.segment, target=text, score=LOW_SCORE + 0.5))
-        await pilot.pause()
-        assert not row.has_class("flagged")
-        row.show(replace(row.segment, target=text, score=LOW_SCORE - 0.5))
-        await pilot.pause()
-        assert row.has_class("flagged")
-        assert "!" in str(row.query_one(".marker").render())

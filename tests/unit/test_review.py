@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from workbench.records import BlockKind, Segment, Status
 from workbench.review.effort import diff_markup, effort, word_diff
-from workbench.review.quality import numbers_differ, quality_flags, repeated_ngram
+from workbench.review.quality import LOW_SCORE, numbers_differ, quality_flags, repeated_ngram, segment_flags
 
 
 @pytest.mark.parametrize(
@@ -56,3 +59,16 @@ def test_ter_and_character_edits_on_hand_checked_examples() -> None:
     assert effort([("Same.", "Same.")]).hter == 0.0
     diff = word_diff("The cat sat on the mat .", "The black cat sat on a mat .")
     assert diff_markup(diff) == "The {+black+} cat sat on [-the-] {+a+} mat ."
+
+
+def test_model_confidence_flags_machine_output_only() -> None:
+    """The row marks of the TUI come from segment_flags: a low score flags MT, never a reviewer's text."""
+    source = "Die Regierung hat am Montag neue Regeln beschlossen."
+    machine = Segment(
+        1, 1, 0, 0, source, BlockKind.BODY, "", "de", False, Status.MT,
+        "The government adopted new rules on Monday.", score=LOW_SCORE - 0.5,
+    )  # fmt: skip
+    assert [f.code for f in segment_flags(machine)] == ["low-score"]
+    assert segment_flags(replace(machine, score=LOW_SCORE + 0.5)) == ()
+    assert segment_flags(replace(machine, status=Status.EDITED)) == ()
+    assert segment_flags(replace(machine, kind=BlockKind.BOILERPLATE)) == ()

@@ -141,3 +141,23 @@ def test_migration_to_the_review_schema_keeps_segments_history_and_approvals(tmp
     store.change_segment(8, "Losses.", Status.NEEDS_WORK, "ben")  # the new state is allowed
     assert store.segment(8).status is Status.NEEDS_WORK
     store.close()
+
+
+def test_an_article_that_fails_midway_through_saving_leaves_nothing_behind(store: Store, monkeypatch) -> None:
+    """A save is one transaction: a failure after some rows were written rolls all of them back."""
+    first, _ = store.save_article(_article())
+    before = (store.articles(), store.segments(first))
+    write_blocks = store._replace_blocks
+
+    def write_then_fail(db, article_id, blocks) -> None:
+        write_blocks(db, article_id, blocks)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "_replace_blocks", write_then_fail)
+    with pytest.raises(sqlite3.OperationalError):
+        store.save_article(parse_article(TEXT, "/news/b.txt", "h2"))
+    assert (store.articles(), store.segments(first)) == before
+    assert sqlite3.connect(store.path).execute("SELECT count(*) FROM segments").fetchone()[0] == len(
+        before[1]
+    )
+    assert store.integrity_ok()
