@@ -31,6 +31,8 @@ from workbench.settings import Workspace
 
 ArticleProgress = Callable[[int, TranslateReport], None]
 """Called with (article id, that article's report so far) after every committed batch."""
+ArticleDone = Callable[[int, "TranslateReport | str"], None]
+"""Called once per article when it is finished: its report, or why it failed."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def run_batch(
     article_ids: Sequence[int],
     options: BatchOptions,
     on_progress: ArticleProgress | None = None,
+    on_done: ArticleDone | None = None,
 ) -> BatchResult:
     """Translate the articles and write their outputs; one failing article does not stop the rest."""
     started = time.monotonic()
@@ -71,6 +74,8 @@ def run_batch(
     names = _output_names(bench, article_ids)
     documents: dict[int, ExportArticle] = {}
     for article_id, outcome in translate(bench, article_ids, options, on_progress):
+        if on_done:
+            on_done(article_id, outcome)
         if isinstance(outcome, str):
             result.failures.append((bench.article(article_id).path, outcome))
             continue

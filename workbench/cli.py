@@ -7,30 +7,58 @@ user can act on are one line on stderr and exit status 1; usage errors exit 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.engines.translator import BACKENDS
 from workbench.errors import WorkbenchError
 from workbench.export.files import COMBINED_NAME
-from workbench.settings import DEFAULT_MODEL, load_workspace
+from workbench.settings import DEFAULT_MODEL, DEFAULT_SUMMARY_MODEL, load_workspace
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got '{text}'")
+    return int(text)
+
+
+def _backend(text: str) -> str:
+    if text not in BACKENDS:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(BACKENDS)}, got '{text}'")
+    return text
+
 
 _SETTING_FLAGS = (
     ("--model", "model", f"model id or directory (default: {DEFAULT_MODEL})", str),
-    ("--backend", "backend", "translation backend (transformers)", str),
-    ("--beam-size", "beam_size", "beam size (default: the model's own generation config)", int),
-    ("--batch-tokens", "batch_tokens", "padded source tokens per batch (default: 4096)", int),
+    (
+        "--backend",
+        "backend",
+        f"{', '.join(BACKENDS)} (default: auto, CTranslate2 int8 when installed, else transformers)",
+        _backend,
+    ),
+    ("--beam-size", "beam_size", "beam size (default: the model's own generation config)", _positive),
+    ("--batch-tokens", "batch_tokens", "padded source tokens per batch (default: 4096)", _positive),
     ("--reviewer", "reviewer", "reviewer name for history rows (default: $USER)", str),
     ("--models-dir", "models_dir", "local model store (default: models/)", str),
-    ("--summary-model", "summary_model", "summarization model id or directory", str),
+    (
+        "--summary-model",
+        "summary_model",
+        f"summarization model id or directory (default: {DEFAULT_SUMMARY_MODEL})",
+        str,
+    ),
 )
 
 
 def _common_options() -> argparse.ArgumentParser:
-    """Options accepted both before and after the command; SUPPRESS keeps one from erasing the other."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--workspace", "-w", default=argparse.SUPPRESS, help="workspace directory")
+    """The global options, defined once and accepted before and after the command (every parser
+    takes this one as a parent); SUPPRESS keeps a later parser from erasing an earlier value."""
+    parent = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parent.add_argument(
+        "--workspace", "-w", default=argparse.SUPPRESS, help="workspace directory (default: .workbench/)"
+    )
     for flag, dest, help_text, kind in _SETTING_FLAGS:
         parent.add_argument(flag, dest=dest, type=kind, default=argparse.SUPPRESS, help=help_text)
     parent.add_argument(
@@ -46,12 +74,6 @@ def _formats(text: str) -> tuple[str, ...]:
         return tuple(parse_formats(text))
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got '{text}'")
-    return int(text)
 
 
 def _ratio(text: str) -> float:
@@ -82,17 +104,22 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
-        prog="workbench", description="Translate, align and review foreign-language news.", parents=[common]
+        prog="workbench",
+        description="Translate, align and review foreign-language news.",
+        parents=[common],
+        allow_abbrev=False,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # No abbreviations anywhere: `--mode` must never be taken for a prefix of `--model`.
+    add_command = functools.partial(commands.add_parser, parents=[common], allow_abbrev=False)
 
-    tui = commands.add_parser("tui", parents=[common], help="open the workbench (the default command)")
+    tui = add_command("tui", help="open the workbench (the default command)")
     tui.add_argument("paths", nargs="*", type=Path, help="files or folders to import first")
 
-    imp = commands.add_parser("import", parents=[common], help="import articles (.txt, .md, .html)")
+    imp = add_command("import", help="import articles (.txt, .md, .html)")
     imp.add_argument("paths", nargs="+", type=Path)
 
-    tr = commands.add_parser("translate", parents=[common], help="import, machine-translate, write outputs")
+    tr = add_command("translate", help="import, machine-translate, write outputs")
     tr.add_argument("targets", nargs="*", help="files, folders or article ids (default: every article)")
     tr.add_argument("--out", type=Path, help="write one output per article and format into this directory")
     tr.add_argument(
@@ -121,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--ray-cpus", type=_positive, default=1, help="CPUs per Ray actor")
     tr.add_argument("--ray-gpus", type=float, default=0, help="GPUs per Ray actor (e.g. 1, or 0.5 to share)")
 
-    summarize = commands.add_parser("summarize", parents=[common], help="summarise articles")
+    summarize = add_command("summarize", help="summarise articles")
     summarize.add_argument(
         "articles", nargs="*", help="article ids or imported paths (default: every article)"
     )
@@ -137,52 +164,68 @@ def build_parser() -> argparse.ArgumentParser:
     length.add_argument("--ratio", type=_ratio, help="summary length as a share of the article, e.g. 0.2")
     _add_target(summarize)
 
-    digest = commands.add_parser("digest", parents=[common], help="one summary across several articles")
+    digest = add_command("digest", help="one summary across several articles")
     digest.add_argument("articles", nargs="*", help="article ids or imported paths (default: every article)")
     digest.add_argument("--format", dest="output_format", choices=("md", "json"), default="md")
     digest.add_argument("--sentences", type=_positive, default=3, help="sentences taken from each article")
     _add_target(digest)
 
-    commands.add_parser("articles", parents=[common], help="list the articles in the workspace")
+    add_command("articles", help="list the articles in the workspace")
 
-    review = commands.add_parser("review", parents=[common], help="segments to review, flagged first")
+    review = add_command("review", help="segments to review, flagged first")
     review.add_argument("article", help="article id or imported path")
     review.add_argument("--diff", action="store_true", help="word diffs of machine output vs edited text")
     review.add_argument("--all", action="store_true", help="include approved segments")
 
-    stats = commands.add_parser("stats", parents=[common], help="review progress and post-editing effort")
+    stats = add_command("stats", help="review progress and post-editing effort")
     stats.add_argument("articles", nargs="*", help="article ids or imported paths (default: every article)")
     stats.add_argument("--format", dest="output_format", choices=("md", "json"), default="md")
 
-    import_tmx = commands.add_parser(
-        "import-tmx", parents=[common], help="add TMX translation units to the translation memory"
-    )
+    import_tmx = add_command("import-tmx", help="add TMX translation units to the translation memory")
     import_tmx.add_argument("files", nargs="+", type=Path)
-    export_tmx = commands.add_parser(
-        "export-tmx", parents=[common], help="write the approved pairs of the memory as TMX"
-    )
+    export_tmx = add_command("export-tmx", help="write the approved pairs of the memory as TMX")
     export_tmx.add_argument("file", type=Path)
     export_tmx.add_argument(
         "--include-imported", action="store_true", help="also the pairs imported from TMX files"
     )
 
-    show = commands.add_parser("show", parents=[common], help="print an article, source and translation")
+    show = add_command("show", help="print an article, source and translation")
     show.add_argument("article", help="article id or imported path")
+    show.add_argument(
+        "--format",
+        dest="output_format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default), or json: the blocks with their numbered segments",
+    )
     _add_target(show)
 
-    models = commands.add_parser("models", parents=[common], help="local models")
+    for name, what in (("edit", "save a reviewer's translation of"), ("approve", "approve")):
+        change = add_command(name, help=f"{what} segment N of an article (as the TUI does)")
+        change.add_argument("article", help="article id or imported path")
+        change.add_argument("number", type=_positive, metavar="N", help="segment number as `show` prints it")
+        if name == "edit":
+            change.add_argument("text", help="the new translation")
+        change.add_argument(
+            "--expect-version",
+            type=int,
+            metavar="V",
+            help="the segment version you read (show --format json): a change made since is a "
+            "conflict, your text kept as a suggestion",
+        )
+
+    models = add_command("models", help="local models")
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    model_commands.add_parser("list", parents=[common], help="models in the local store, with their pairs")
-    pull = model_commands.add_parser("pull", parents=[common], help="download models into models/")
+    add_action = functools.partial(model_commands.add_parser, parents=[common], allow_abbrev=False)
+    add_action("list", help="models in the local store, with their pairs")
+    pull = add_action("pull", help="download models into models/")
     pull.add_argument(
         "names",
         nargs="*",
         metavar="NAME",
         help=f"model ids or language pairs such as de-en fr-en (default: the configured, {DEFAULT_MODEL})",
     )
-    model_commands.add_parser(
-        "path", parents=[common], help="resolve the configured model; print its directory"
-    )
+    add_action("path", help="resolve the configured model; print its directory")
     return parser
 
 
@@ -219,6 +262,8 @@ def _run(args: argparse.Namespace) -> int:
         "summarize": commands.summarize,
         "digest": commands.digest,
         "show": commands.show,
+        "edit": commands.edit,
+        "approve": commands.approve,
         "review": commands.review,
         "stats": commands.stats,
         "import-tmx": commands.import_tmx,

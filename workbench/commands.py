@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -16,30 +17,44 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.settings import Workspace
 
 
-def _open(workspace: Workspace):  # -> Workbench; imported late to keep start-up light
+def _open(workspace: Workspace, create: bool = False):  # -> Workbench; imported late (start-up)
+    """The workspace's service. Only commands that add articles create a workspace: a read-only
+    command on a mistyped `-w` says there is none instead of creating an empty one."""
     from workbench.service import Workbench
 
+    if not create and not workspace.db_path.exists():
+        raise WorkspaceMissing(
+            f"no workspace at {workspace.path} (no {workspace.db_path.name}); "
+            "create one with: workbench import PATH"
+        )
     return Workbench(workspace)
 
 
+class WorkspaceMissing(WorkbenchError):
+    """A command that reads a workspace was pointed at a directory that holds none."""
+
+
 def import_paths(workspace: Workspace, args: argparse.Namespace) -> int:
-    with _open(workspace) as bench:
+    with _open(workspace, create=True) as bench:
         failures = _report_imports(bench.import_paths(args.paths))
     return 1 if failures else 0
 
 
-def _report_imports(results: list) -> list[tuple[str, str]]:
-    """Print one line per file; return the (path, reason) of the files that failed."""
+def _report_imports(results: list, quiet: bool = False) -> list[tuple[str, str]]:
+    """Print one line per file (quiet: only errors and warnings); return the (path, reason) of
+    the files that failed."""
     for result in results:
         if result.error:
             print(f"error: {result.path}: {result.error}", file=sys.stderr)
             continue
         for warning in result.warnings:
             print(f"warning: {result.path}: {warning}", file=sys.stderr)
-        print(f"{result.outcome.value:9s} #{result.article_id}  {result.path}")
+        if not quiet:
+            print(f"{result.outcome.value:9s} #{result.article_id}  {result.path}")
     if not results:
         print("no .txt, .md or .html files found", file=sys.stderr)
         return [("(input)", "no .txt, .md or .html files found")]
@@ -47,6 +62,8 @@ def _report_imports(results: list) -> list[tuple[str, str]]:
 
 
 def translate(workspace: Workspace, args: argparse.Namespace) -> int:
+    if args.quiet:  # no download or weight-loading bars either (read when transformers loads)
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     from workbench.batch import BatchOptions, run_batch
 
     options = BatchOptions(
@@ -58,10 +75,14 @@ def translate(workspace: Workspace, args: argparse.Namespace) -> int:
         target=args.target,
         cluster=_cluster_options(args),
     )
-    with _open(workspace) as bench:
-        ids, failures = _article_ids(bench, args.targets)
-        with _progress_display(bench, ids, args.quiet) as on_progress:
-            result = run_batch(bench, ids, options, on_progress)
+    with _open(workspace, create=bool(args.targets)) as bench:
+        ids, failures = _article_ids(bench, args.targets, args.quiet)
+        if args.quiet:  # the closing line is the whole log of a one-article run
+            logger = _logger(bench, ids) if len(ids) > 1 else None
+            result = run_batch(bench, ids, options, on_done=logger)
+        else:
+            with _progress_bar(bench, ids) as on_progress:
+                result = run_batch(bench, ids, options, on_progress)
         print(result.report.line())
         failures += result.failures
         if failures:
@@ -87,7 +108,7 @@ def _cluster_options(args: argparse.Namespace):
     )
 
 
-def _article_ids(bench, targets: list[str]) -> tuple[list[int], list[tuple[str, str]]]:
+def _article_ids(bench, targets: list[str], quiet: bool) -> tuple[list[int], list[tuple[str, str]]]:
     """Article ids for the given targets: ids as they are, paths imported first."""
     if not targets:
         return [a.id for a in bench.articles()], []
@@ -101,28 +122,30 @@ def _article_ids(bench, targets: list[str]) -> tuple[list[int], list[tuple[str, 
     failures: list[tuple[str, str]] = []
     if paths:
         results = bench.import_paths(paths)
-        failures = _report_imports(results)
+        failures = _report_imports(results, quiet)
         ids.extend(r.article_id for r in results if r.article_id is not None)
     return list(dict.fromkeys(ids)), failures
 
 
+def _logger(bench, article_ids: list[int]):
+    """--quiet over several articles: one line per finished article (run_batch calls it once
+    per article, whatever the batches and language groups); failures come with the closing line."""
+    paths = {i: bench.article(i).path for i in article_ids}
+
+    def log(article_id: int, outcome) -> None:
+        if not isinstance(outcome, str):
+            counts = f"{outcome.segments} segments ({outcome.from_cache} from cache)"
+            print(f"#{article_id} {paths[article_id]}: {counts}", flush=True)
+
+    return log
+
+
 @contextmanager
-def _progress_display(bench, article_ids: list[int], quiet: bool):
-    """A progress bar over segments (ETA, tok/s) on a terminal; log lines with --quiet."""
+def _progress_bar(bench, article_ids: list[int]):
+    """A progress bar over segments (ETA, tok/s) on stderr."""
     # Looked up now: the callback may run on a relay thread, which must not use this connection.
-    infos = {i: bench.article(i) for i in article_ids}
-    paths = {i: info.path for i, info in infos.items()}
-    estimate = {i: info.segments for i, info in infos.items()}
+    estimate = {i: bench.article(i).segments for i in article_ids}
     latest: dict[int, object] = {}
-    if quiet:
-
-        def log(article_id: int, report) -> None:
-            if report.done == report.segments:
-                counts = f"{report.segments} segments ({report.from_cache} from cache)"
-                print(f"#{article_id} {paths[article_id]}: {counts}")
-
-        yield log
-        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -227,30 +250,98 @@ def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:
 
 def show(workspace: Workspace, args: argparse.Namespace) -> int:
     with _open(workspace) as bench:
-        _print_article(bench, bench.find_article(args.article), args.target)
+        article_id = bench.find_article(args.article)
+        if args.output_format == "json":
+            print(json.dumps(_article_json(bench, article_id, args.target), ensure_ascii=False, indent=2))
+        else:
+            _print_article(bench, article_id, args.target)
     return 0
 
 
+_MARKS = {"edited": "ed", "approved": "ok", "needs-work": "nw", "tm": "tm"}
+"""`show`'s mark before a translation, by segment state; machine output gets an arrow."""
+_NUMBER = 4
+"""Width of the segment-number column in `show` and `review`."""
+
+
 def _print_article(bench, article_id: int, target: str | None = None) -> None:
-    """Source and translation, segment by segment; boilerplate shown with its reason."""
+    """Source and translation, segment by segment, numbered as `edit` and `approve` take them;
+    boilerplate shown with its reason."""
     info = bench.article(article_id)
     width = min(shutil.get_terminal_size((100, 20)).columns, 120)
-    print(f"\n# {info.title}  [{info.language}, {info.outlet or 'outlet unknown'}, #{info.id}]")
+    print(f"# {info.title}  [{info.language}, {info.outlet or 'outlet unknown'}, #{info.id}]")
     block = None
-    for segment in bench.segments(article_id, target):
+    indent = " " * (_NUMBER + 6)
+    for number, segment in enumerate(bench.segments(article_id, target), 1):
         if segment.block_position != block:
             block = segment.block_position
             print()
         if segment.kind.value == "boilerplate":
-            print(textwrap.shorten(f"  · [{segment.reason}] {segment.source}", width))
+            text = textwrap.shorten(f"[{segment.reason}] {segment.source}", width - _NUMBER - 4)
+            print(f"{number:>{_NUMBER}}  · {text}")
             continue
-        source_mark = f"  {segment.language:3s} "
-        print(textwrap.fill(segment.source, width, initial_indent=source_mark, subsequent_indent="      "))
-        target = segment.target or "(not translated)"
-        mark = {"edited": "  ed  ", "approved": "  ok  "}.get(segment.status.value, "   →  ")
-        if segment.pivoted:
-            mark = " →en→ "  # translated through English
-        print(textwrap.fill(target, width, initial_indent=mark, subsequent_indent="      "))
+        source_mark = f"{number:>{_NUMBER}}  {segment.language:3s} "
+        print(textwrap.fill(segment.source, width, initial_indent=source_mark, subsequent_indent=indent))
+        text = segment.target or "(not translated)"
+        mark = " →en→ " if segment.pivoted else f"  {_MARKS.get(segment.state, ' →'):2s}  "
+        print(textwrap.fill(text, width, initial_indent=" " * _NUMBER + mark, subsequent_indent=indent))
+
+
+def _article_json(bench, article_id: int, target: str | None) -> dict:
+    """An article as tools read it: its blocks in order, each with its numbered segments."""
+    info = bench.article(article_id)
+    blocks: list[dict] = []
+    for number, segment in enumerate(bench.segments(article_id, target), 1):
+        if not blocks or blocks[-1]["position"] != segment.block_position:
+            blocks.append(
+                {
+                    "position": segment.block_position,
+                    "kind": segment.kind.value,
+                    "reason": segment.reason,
+                    "language": segment.language,
+                    "text": "",
+                    "segments": [],
+                }
+            )
+        block = blocks[-1]
+        block["text"] = f"{block['text']} {segment.source}".strip()
+        block["segments"].append(
+            {
+                "number": number,
+                "source": segment.source,
+                "target": segment.target,
+                "state": segment.state,
+                "version": segment.version,
+                "pivot": segment.pivoted,
+            }
+        )
+    return {
+        "id": info.id,
+        "title": info.title,
+        "path": info.path,
+        "outlet": info.outlet,
+        "language": info.language,
+        "target_language": target or bench.target_language(),
+        "blocks": blocks,
+    }
+
+
+def edit(workspace: Workspace, args: argparse.Namespace) -> int:
+    """A reviewer's text for segment N, through the service the TUI uses (history, conflicts)."""
+    with _open(workspace) as bench:
+        segment = bench.numbered_segment(bench.find_article(args.article), args.number)
+        saved = bench.edit_segment(segment.id, args.text, args.expect_version)
+        print(f"#{saved.article_id} segment {args.number}: {saved.state} (version {saved.version})")
+    return 0
+
+
+def approve(workspace: Workspace, args: argparse.Namespace) -> int:
+    """Approve segment N's current text; it joins the translation memory."""
+    with _open(workspace) as bench:
+        segment = bench.numbered_segment(bench.find_article(args.article), args.number)
+        saved = bench.approve_segment(segment.id, args.expect_version)
+        print(f"#{saved.article_id} segment {args.number}: {saved.state} (version {saved.version})")
+    return 0
 
 
 def models(workspace: Workspace, action: str, names: list[str]) -> int:
@@ -269,6 +360,11 @@ def models(workspace: Workspace, action: str, names: list[str]) -> int:
             print(f"  {pair:7s} {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
         return 0
     if action == "pull":
+        if settings.offline:  # --offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE: never the network
+            raise model_files.ModelError(
+                "offline (--offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE is set): nothing is "
+                "downloaded; run `workbench models pull` without it on a machine with a network"
+            )
         default_languages = model_files.languages_of(settings.model)
         for name in names or [settings.model]:
             pair = parse_pair(name)
@@ -297,19 +393,17 @@ def review(workspace: Workspace, args: argparse.Namespace) -> int:
         article_id = bench.find_article(args.article)
         info = bench.article(article_id)
         items = bench.review_queue(article_id, include_approved=args.all or args.diff)
+        numbers = bench.segment_numbers(article_id)
     if args.diff:
-        items = [
-            i
-            for i in items
-            if i.segment.status.is_human and i.segment.mt_text not in (None, i.segment.target)
-        ]
+        items = [item for item in items if item.segment.post_edited]
     flagged = sum(bool(item.flags) for item in items)
     what = "edited segments" if args.diff else f"segments to review, {flagged} flagged"
     print(f"# {info.title}  (#{article_id}): {len(items)} {what}")
     for item in items:
         segment = item.segment
         notes = "; ".join(flag.message for flag in item.flags)
-        print(f"\ns{segment.id}  {segment.status.value}" + (f"  ! {notes}" if notes else ""))
+        number = numbers[segment.id]
+        print(f"\n{number:>{_NUMBER}}  {segment.state}" + (f"  ! {notes}" if notes else ""))
         print(f"  src   {segment.source}")
         if args.diff:
             print(f"  mt    {segment.mt_text}")
@@ -317,6 +411,9 @@ def review(workspace: Workspace, args: argparse.Namespace) -> int:
         else:
             print(f"  tgt   {segment.target}")
     return 0
+
+
+_STATS_STATES = ("mt", "tm", "edited", "approved", "needs-work")
 
 
 def stats(workspace: Workspace, args: argparse.Namespace) -> int:
@@ -334,13 +431,12 @@ def stats(workspace: Workspace, args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"{'id':>3}  {'segs':>4}  {'mt':>4}  {'edit':>4}  {'ok':>4}  {'work':>4}  {'flag':>4}  "
-          f"{'HTER':>6}  {'chars':>6}  title")  # fmt: skip
+    print(f"{'id':>3}  {'segs':>4}  {'mt':>4}  {'tm':>4}  {'edit':>4}  {'ok':>4}  {'work':>4}  "
+          f"{'flag':>4}  {'HTER':>6}  {'chars':>6}  title")  # fmt: skip
     for a in articles:
-        count = a.states.get
+        counts = "".join(f"{a.states.get(state, 0):>4}  " for state in _STATS_STATES)
         print(
-            f"{a.article_id:>3}  {sum(a.states.values()):>4}  {count('mt', 0):>4}  {count('edited', 0):>4}  "
-            f"{count('approved', 0):>4}  {count('needs-work', 0):>4}  {a.flagged:>4}  "
+            f"{a.article_id:>3}  {sum(a.states.values()):>4}  {counts}{a.flagged:>4}  "
             f"{a.effort.hter:>6.1f}  {a.effort.char_edits:>6}  {a.title}"
         )
     if reviewers:
@@ -360,7 +456,7 @@ def import_tmx(workspace: Workspace, args: argparse.Namespace) -> int:
     from workbench.errors import WorkbenchError
 
     failed = 0
-    with _open(workspace) as bench:
+    with _open(workspace, create=True) as bench:
         for path in args.files:
             try:
                 read, new = bench.import_tmx(path)

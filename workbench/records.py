@@ -119,6 +119,27 @@ class Segment:
     """Counts human changes; a save based on an older version is a conflict, not a lost update."""
 
     @property
+    def from_memory(self) -> bool:
+        """Filled with the approved text of an identical source: nobody edited it here, so
+        `show`, `stats` and `review --diff` count it as "tm", never as an edit."""
+        return self.origin == "tm" and self.status is Status.EDITED
+
+    @property
+    def state(self) -> str:
+        """The state the faces show and count: the status, or "tm" for a memory fill."""
+        return "tm" if self.from_memory else self.status.value
+
+    @property
+    def post_edited(self) -> bool:
+        """A human text that differs from the machine output it replaced (a diff to show)."""
+        return (
+            self.status.is_human
+            and not self.from_memory
+            and self.mt_text is not None
+            and self.target not in (None, self.mt_text)
+        )
+
+    @property
     def pivoted(self) -> bool:
         """Machine-translated through English (the cache key of a pivot route says so)."""
         return bool(self.mt_key) and self.mt_key.startswith('{"pivot"')

@@ -92,6 +92,21 @@ class ReviewWorkflow:
         last = history[-1]
         return self._change(segment_id, last.old_target, last.old_status, expected_version)
 
+    def segment_numbers(self, article_id: int) -> dict[int, int]:
+        """Segment id -> its number in the article: 1-based, reading order, boilerplate and
+        title included. `show` and `review` print it; `edit` and `approve` take it."""
+        return {s.id: n for n, s in enumerate(self.store.segments(article_id), 1)}
+
+    def numbered_segment(self, article_id: int, number: int) -> Segment:
+        """The article's segment with that number (see `segment_numbers`)."""
+        segments = self.store.segments(article_id)
+        if not 1 <= number <= len(segments):
+            raise WorkbenchError(
+                f"article {article_id} has segments 1 to {len(segments)}, not {number}; "
+                f"see: workbench show {article_id}"
+            )
+        return segments[number - 1]
+
     def history(self, segment_id: int) -> list[Edit]:
         return self.store.history(segment_id)
 
@@ -180,7 +195,7 @@ class ReviewWorkflow:
             Unit(str(n), source, target, (("x-origin", origin), ("x-reviewer", reviewer)))
             for n, (source, target, origin, reviewer, _) in enumerate(rows, 1)
         ]
-        write_atomic(path, render_units(units, *self._language_pair()))
+        write_atomic(path, render_units(units, *self._language_pair()), self.workspace.own_files())
         return len(units)
 
     def _language_pair(self) -> tuple[str, str]:
@@ -212,7 +227,7 @@ class ReviewWorkflow:
         segments = [s for s in self.segments(article_id) if s.kind is BlockKind.BODY]
         states: dict[str, int] = defaultdict(int)
         for segment in segments:
-            states[segment.status.value] += 1
+            states[segment.state] += 1
         conflicts = self.store.segments_with_suggestions(article_id)
         return ArticleStats(
             article_id,
@@ -263,5 +278,5 @@ def _post_edits(segments: Sequence[Segment]) -> list[tuple[str, str]]:
     return [
         (s.mt_text, s.target)
         for s in segments
-        if s.status.is_human and s.mt_text and s.target and s.origin != "tm"
+        if s.status.is_human and s.mt_text and s.target and not s.from_memory
     ]

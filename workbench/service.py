@@ -8,18 +8,21 @@ segments are all cached never loads the model at all.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.engines.model_files import (
+    CONVERTED_DIR,
+    check_model_type,
     content_hash,
     num_beams,
     readable_name,
     resolve_model,
     stat_signature,
 )
-from workbench.engines.summarizer import Summarizer
+from workbench.engines.summarizer import SUMMARY_TYPES, Summarizer
 from workbench.engines.translator import Translator, load_translator, resolve_backend
 from workbench.errors import WorkbenchError
 from workbench.export.document import ExportArticle
@@ -74,6 +77,7 @@ class _Engine:
     prefetched: dict = field(default_factory=dict)
     """(cache key, source) -> tokens, for texts another executor translated in this run"""
     summary_model: ModelInfo | None = None
+    summary_converted: Path | None = None
     summarizer: Summarizer | None = None
 
 
@@ -132,13 +136,19 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
         return info
 
     def find_article(self, reference: str) -> int:
-        """An article by id or by the path it was imported from."""
+        """An article by id, or by the path it was imported from: absolute, or relative to the
+        current directory (imports store absolute paths, so `show seeds/x.txt` after
+        `import seeds/` finds it), with `..` and symbolic links allowed."""
         if reference.isdigit() and self.store.article(int(reference)):
             return int(reference)
-        article_id = self.store.article_id_for_path(reference)
-        if article_id is None:
-            raise WorkbenchError(f"no article '{reference}' in {self.workspace.path}")
-        return article_id
+        path = Path(reference).expanduser()
+        for candidate in dict.fromkeys(
+            (reference, str(path.absolute()), os.path.abspath(path), str(path.resolve()))
+        ):
+            article_id = self.store.article_id_for_path(candidate)
+            if article_id is not None:
+                return article_id
+        raise WorkbenchError(f"no article '{reference}' in {self.workspace.path}")
 
     def set_boilerplate(self, article_id: int, block_position: int, boilerplate: bool) -> None:
         """A reviewer's verdict on a block overrides the classifier's."""
@@ -163,7 +173,7 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
         path = resolve_model(name, self.workspace.models_dir, offline)
         digest = self._model_hash(path)[:16]
         identity = {"model": name, "sha256": digest, "backend": resolve_backend(self.settings.backend)}
-        return path, identity, self.workspace.models_dir / "ctranslate2" / f"{path.name}-{digest}-int8"
+        return path, identity, self.workspace.models_dir / CONVERTED_DIR / f"{path.name}-{digest}-int8"
 
     def _translation_key(self, identity: dict[str, str], path: Path, prefix: str | None = None) -> str:
         """The machine-translation cache key: the model's identity and how it decodes."""
@@ -187,12 +197,22 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
         if self._engine.summarizer is None:
             from workbench.engines.summarizer import load_summarizer
 
+            info = self.summary_model(offline)
+            backend = resolve_backend(self.settings.backend)
+            self._engine.summarizer = load_summarizer(info.path, backend, self._engine.summary_converted)
+        return self._engine.summarizer
+
+    def summary_model(self, offline: bool | None = None) -> ModelInfo:
+        """The summarization model resolved, type-checked and fingerprinted, but not loaded: a
+        cached summary is found by this identity without paying for the model's start-up."""
+        if self._engine.summary_model is None:
             name = self.settings.summary_model
             path, identity, converted = self._resolve(name, offline)
-            self._engine.summarizer = load_summarizer(path, identity["backend"], converted)
+            check_model_type(path, SUMMARY_TYPES, "summarization")
             key = json.dumps(identity, sort_keys=True)
             self._engine.summary_model = ModelInfo(name, path, key, identity["sha256"])
-        return self._engine.summarizer
+            self._engine.summary_converted = converted
+        return self._engine.summary_model
 
     def _model_hash(self, path: Path) -> str:
         signature = stat_signature(path)

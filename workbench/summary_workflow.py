@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import groupby
 
@@ -94,8 +94,10 @@ class SummaryWorkflow:
             return ExtractiveSummarizer(), f"extractive: {partly}"
         if mode == "auto" and target != SUMMARY_LANGUAGE:
             return ExtractiveSummarizer(), f"extractive: the summarization model reads {SUMMARY_LANGUAGE}"
+        offline = True if mode == "auto" else None
         try:
-            return self.summarizer(offline=True if mode == "auto" else None), ""
+            self.summary_model(offline)  # present and a summarization model; loaded on a cache miss
+            return _Deferred(lambda: self.summarizer(offline)), ""
         except ModelError:
             if mode == "abstractive":
                 raise
@@ -127,6 +129,19 @@ class SummaryWorkflow:
                 source = DigestSource(article_id, info.title, date, sentence.segment_ids)
                 candidates.append((sentence.text, source))
         return merge_facts(candidates)
+
+
+class _Deferred:
+    """The abstractive summarizer, loaded only when a summary is not in the cache (loading the
+    model takes seconds; the cache lookup needs only its identity)."""
+
+    mode = "abstractive"
+
+    def __init__(self, load: Callable[[], Summarizer]) -> None:
+        self._load = load
+
+    def summarize(self, *args, **kwargs):
+        return self._load().summarize(*args, **kwargs)
 
 
 def _text(segment: Segment) -> str:

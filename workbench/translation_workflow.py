@@ -63,15 +63,26 @@ class TranslationWorkflow:
             except ModelError as direct:
                 if PIVOT in (source, target):
                     raise
-                try:
-                    legs = (self._step(source, PIVOT), self._step(PIVOT, target))
-                except ModelError:
-                    raise ModelError(
-                        f"{direct}; nor are {source}-{PIVOT} and {PIVOT}-{target} there to pivot through"
-                        " English"
-                    ) from None
-                routes[source, target] = Route(source, target, legs)
+                routes[source, target] = Route(source, target, self._pivot_legs(source, target, direct))
         return routes[source, target]
+
+    def _pivot_legs(self, source: str, target: str, direct: ModelError) -> tuple[Step, Step]:
+        """source->en and en->target; when either is missing, the error names the missing one(s)."""
+        legs, missing = [], []
+        for pair in ((source, PIVOT), (PIVOT, target)):
+            try:
+                legs.append(self._step(*pair))
+            except ModelError:
+                missing.append("-".join(pair))
+        if missing:
+            present = [f"{leg.source}-{leg.target}" for leg in legs]
+            there = f", {present[0]} is there" if present else ""
+            raise ModelError(
+                f"{direct}; to pivot through English {' and '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} missing{there}"
+                f" (workbench models pull {' '.join(missing)})"
+            ) from None
+        return legs[0], legs[1]
 
     def check_routes(self, article_ids: Sequence[int], target: str | None = None) -> None:
         """Fail before any work when no article's language can be translated at all."""

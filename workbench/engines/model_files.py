@@ -40,6 +40,10 @@ class LocalModel:
     size_bytes: int
 
 
+CONVERTED_DIR = "ctranslate2"
+"""Under the models directory: the CTranslate2 int8 conversions, one per model content hash."""
+
+
 def fetch_hint(name: str) -> str:
     return f"workbench models pull {name}"
 
@@ -116,12 +120,18 @@ def _from_hf_cache(name: str) -> Path | None:
 
 
 def list_models(models_dir: Path) -> list[LocalModel]:
-    """Model directories under `models_dir` (any depth), with their sizes on disk."""
+    """Model directories under `models_dir` (any depth), with their sizes on disk; the
+    CTranslate2 copies the workbench converts into `models_dir/ctranslate2/` are a cache of
+    those models, not models of their own, and are left out."""
     if not models_dir.is_dir():
         return []
     found = []
     for config in sorted(models_dir.rglob("config.json")):
         directory = config.parent
+        if any(part.startswith(".") for part in directory.relative_to(models_dir).parts):
+            continue  # an unfinished pull (.partial/)
+        if directory.relative_to(models_dir).parts[0] == CONVERTED_DIR:
+            continue
         size = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
         found.append(LocalModel(str(directory.relative_to(models_dir)), directory, size))
     return found
