@@ -2,7 +2,8 @@
 
 Resolution order: a local path -> `models/<name>` -> the Hugging Face cache -> a download
 (unless offline) -> a one-line error naming the model and the command that fetches it.
-Only safetensors weights are accepted: pickle checkpoints can run code when loaded.
+Only safetensors weights are loaded: pickle checkpoints can run code when loaded. A pull (or a
+cached snapshot) with only `pytorch_model.bin` is converted once, tensors only (hub_pull.py).
 """
 
 from __future__ import annotations
@@ -17,15 +18,11 @@ from workbench.errors import WorkbenchError
 
 WEIGHT_PATTERNS = ("*.safetensors",)
 PICKLE_PATTERNS = ("*.bin", "*.pt", "*.pth", "*.ckpt", "*.pkl")
-# Everything a Marian or seq2seq model directory needs, and nothing executable or pickled.
-PULL_PATTERNS = [
-    "*.json",
-    "*.safetensors",
-    "*.spm",
-    "*.model",
-    "vocab*",
-    "*.txt",
-]
+# What a pull fetches besides the weights: configs, SentencePiece models, vocabularies.
+SUPPORT_PATTERNS = ("*.json", "*.spm", "*.model", "vocab*", "*.txt")
+PULL_PATTERNS = [*SUPPORT_PATTERNS, "*.safetensors"]
+PROVENANCE_FILE = "workbench-provenance.json"
+"""Where a pulled model's weights came from; not part of the model's content hash (it holds a date)."""
 _OPUS_PAIR = re.compile(r"opus-mt-([a-z]{2,3})-([a-z]{2,3})\b")
 
 
@@ -60,7 +57,7 @@ def resolve_model(name: str, models_dir: Path, offline: bool = False) -> Path:
         return check_model_dir(local)
     cached = _from_hf_cache(name)
     if cached is not None:
-        return check_model_dir(cached)
+        return _use_cached(name, cached, models_dir)
     if offline:
         raise ModelError(f"model '{name}' is not available offline; fetch it with: {fetch_hint(name)}")
     try:
@@ -92,20 +89,19 @@ def _has_any(path: Path, patterns: tuple[str, ...]) -> bool:
 
 
 def pull_model(name: str, models_dir: Path) -> Path:
-    """Download `name` from the Hugging Face hub into `models_dir/name` (with a progress bar)."""
-    try:
-        from huggingface_hub import snapshot_download
-        from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
-    except ImportError as error:  # pragma: no cover - a dependency of transformers
-        raise ModelError("huggingface_hub is not installed") from error
-    target = models_dir / name
-    try:
-        snapshot_download(repo_id=name, local_dir=target, allow_patterns=PULL_PATTERNS)
-    except (HfHubHTTPError, LocalEntryNotFoundError, OSError, ValueError) as error:
-        raise ModelError(
-            f"cannot download '{name}' from the Hugging Face hub ({_first_line(error)})"
-        ) from None
-    return check_model_dir(target)
+    """Download `name` from the Hugging Face hub into `models_dir/name` (see hub_pull.py)."""
+    from workbench.engines.hub_pull import pull
+
+    return pull(name, models_dir)
+
+
+def _use_cached(name: str, snapshot: Path, models_dir: Path) -> Path:
+    """A cached snapshot as it is when it has safetensors; pickle weights converted into the store."""
+    if _has_any(snapshot, WEIGHT_PATTERNS) or not _has_any(snapshot, ("pytorch_model*.bin",)):
+        return check_model_dir(snapshot)
+    from workbench.engines.hub_pull import convert_cached
+
+    return convert_cached(name, snapshot, models_dir)
 
 
 def _from_hf_cache(name: str) -> Path | None:
@@ -135,6 +131,21 @@ def list_models(models_dir: Path) -> list[LocalModel]:
         size = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
         found.append(LocalModel(str(directory.relative_to(models_dir)), directory, size))
     return found
+
+
+def weights_source(path: Path) -> str:
+    """Where a store model's weights came from, as `models list` shows it."""
+    record = read_json(path / PROVENANCE_FILE)
+    if not record:
+        return "local files"
+    commit = str(record.get("commit", ""))[:8]
+    if record.get("weights") == "converted":
+        sources = ", ".join(source["file"] for source in record.get("converted_from", []))
+        return f"{sources} of {record.get('revision')}@{commit}, converted"
+    weights_ref = record.get("weights_ref", record.get("revision"))
+    if weights_ref != record.get("revision"):
+        return f"safetensors of {weights_ref}@{str(record.get('weights_commit', ''))[:8]}"
+    return f"safetensors of {weights_ref}@{commit}"
 
 
 def model_languages(path: Path, name: str) -> tuple[str | None, str | None]:
@@ -170,7 +181,9 @@ def num_beams(path: Path) -> int:
 
 
 def _model_files(path: Path) -> list[Path]:
-    return sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+    return sorted(
+        f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".") and f.name != PROVENANCE_FILE
+    )
 
 
 def stat_signature(path: Path) -> str:
@@ -195,8 +208,3 @@ def content_hash(path: Path) -> str:
 
 def _looks_like_path(name: str) -> bool:
     return name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:200]
