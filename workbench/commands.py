@@ -358,6 +358,7 @@ def models(workspace: Workspace, action: str, names: list[str]) -> int:
             source, target = model_files.model_languages(model.path, model.name)
             pair = f"{source}-{target}" if source and target else "?"
             print(f"  {pair:7s} {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
+            print(f"          weights: {model_files.weights_source(model.path)}")
         return 0
     if action == "pull":
         if settings.offline:  # --offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE: never the network
@@ -373,7 +374,7 @@ def models(workspace: Workspace, action: str, names: list[str]) -> int:
                 print(f"{name}: {model} is a local directory; nothing to pull")
                 continue
             path = model_files.pull_model(model, workspace.models_dir)
-            print(f"pulled {model} into {path}")
+            print(f"pulled {model} into {path} (weights: {model_files.weights_source(path)})")
         return 0
     print(model_files.resolve_model(settings.model, workspace.models_dir, settings.offline))
     return 0
