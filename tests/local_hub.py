@@ -7,6 +7,7 @@ Tests point the workbench at it with HF_ENDPOINT (subprocesses) or by patching
   SHA-256 with `?blobs=True`), `gated`
 - GET /api/models/{repo}/tree/{rev}        the recursive file listing (snapshot_download)
 - GET /api/models/{repo}/refs              branches, tags and, with include_prs=1, pull requests
+- GET /api/models/{repo}/discussions       pull requests with their authors (?author=, ?type=)
 - HEAD/GET /{repo}/resolve/{rev}/{file}    a small file with X-Repo-Commit and ETag; an LFS file
   (weights) as a redirect to another host name (localhost) carrying X-Linked-Etag/X-Linked-Size,
   as the hub redirects to its CDN
@@ -29,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+BOT = "SFconvertbot"
+"""The hub's safetensors conversion bot: the only author whose pull requests are taken."""
 LFS_SUFFIXES = (".bin", ".safetensors", ".h5", ".ot", ".msgpack")
 
 
@@ -42,6 +45,7 @@ class Commit:
 class Repo:
     branches: dict[str, Commit]
     pull_requests: dict[int, Commit] = field(default_factory=dict)
+    authors: dict[int, str] = field(default_factory=dict)
     gated: bool = False
 
 
@@ -93,13 +97,14 @@ class LocalHub:
         self,
         name: str,
         main: dict[str, bytes],
-        pull_requests: dict[int, dict[str, bytes]] | None = None,
+        pull_requests: dict[int, tuple[str, dict[str, bytes]]] | None = None,
         gated: bool = False,
     ) -> Repo:
-        """A repo whose `main` holds `main`; each pull request is a commit with its own files."""
+        """A repo whose `main` holds `main`; each pull request is (its author, its commit's files)."""
         repo = Repo({"main": commit_of(main, name)}, gated=gated)
-        for number, files in (pull_requests or {}).items():
+        for number, (author, files) in (pull_requests or {}).items():
             repo.pull_requests[number] = commit_of(files, f"{name} pr {number}")
+            repo.authors[number] = author
         self.repos[name] = repo
         return repo
 
@@ -169,6 +174,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(401, "RepoNotFound", "Repository not found")
         if rest == ["refs"]:
             return self._json(self._refs(repo, "include_prs" in query))
+        if rest == ["discussions"]:
+            return self._json(self._discussions(name, repo, query))
         if (rest[:1] in (["revision"], ["tree"]) and len(rest) >= 2) or rest == []:
             commit = self.hub.commit(repo, rest[1] if rest else "main")
             if commit is None:
@@ -227,6 +234,22 @@ class _Handler(BaseHTTPRequestHandler):
                 for n, c in sorted(repo.pull_requests.items())
             ]
         return refs
+
+    @staticmethod
+    def _discussions(name: str, repo: Repo, query: dict) -> dict:
+        """Only pull requests exist here; one page with all that match the author filter."""
+        author = query.get("author", [None])[0]
+        wanted = query.get("type", ["all"])[0] in ("all", "pull_request")
+        found = [
+            {
+                "num": number, "title": "Adding `safetensors` variant of this model", "status": "open",
+                "author": {"name": repo.authors[number]}, "createdAt": "2024-01-01T00:00:00.000Z",
+                "repo": {"name": name, "type": "model"}, "isPullRequest": True,
+            }
+            for number in sorted(repo.pull_requests, reverse=True)
+            if wanted and author in (None, repo.authors[number])
+        ]  # fmt: skip
+        return {"discussions": found, "count": len(found), "start": 0, "numClosedDiscussions": 0}
 
     # -- files
 
@@ -352,13 +375,14 @@ def shapes(directory: Path) -> dict[str, tuple[dict[str, bytes], dict[int, dict[
     """The three shapes of a repo: (files on main, pull requests) for each.
 
     safetensors: on main. pr: main has only pytorch_model.bin; pull request 1 edits the card,
-    pull request 2 is the conversion bot's (main plus model.safetensors), pull request 3 adds
-    safetensors of other weights (a different pytorch_model.bin), so it must be passed over.
-    bin: only pytorch_model.bin.
+    pull request 2 is the conversion bot's (main plus model.safetensors); the newer ones must be
+    passed over: 3 is the bot's conversion of other weights (a different pytorch_model.bin), 4 is
+    someone else's "conversion" of these. bin: only pytorch_model.bin.
     """
     files = model_files(directory)
     safetensors = files.pop("model.safetensors")
     pickled = {**files, **OTHER_FRAMEWORKS, "pytorch_model.bin": pickled_checkpoint(directory)}
+    tampered = safetensors[:-4] + b"\0\0\0\0"  # the same layout, other values
     stale = {
         **pickled,
         "pytorch_model.bin": pickled["pytorch_model.bin"] + b"\0",
@@ -369,9 +393,10 @@ def shapes(directory: Path) -> dict[str, tuple[dict[str, bytes], dict[int, dict[
         "pr": (
             pickled,
             {
-                1: {**pickled, "README.md": b"# a better card\n"},
-                2: {**pickled, "model.safetensors": safetensors},
-                3: stale,
+                1: ("a-user", {**pickled, "README.md": b"# a better card\n"}),
+                2: (BOT, {**pickled, "model.safetensors": safetensors}),
+                3: (BOT, stale),
+                4: ("a-user", {**pickled, "model.safetensors": tampered}),
             },
         ),
         "bin": (pickled, {}),

@@ -98,7 +98,9 @@ def test_pull_each_shape_and_translate_with_both_backends(hub, opus_shapes, tmp_
     assert not any((tmp_path / "models" / ".partial").rglob("config.json"))
     provenance = json.loads((store / "workbench-provenance.json").read_text())
     assert provenance["repo"] == OPUS and provenance["revision"] == "main"
-    if shape == "pr":  # the conversion of these weights, not the newer one of other weights (pr 3)
+    if (
+        shape == "pr"
+    ):  # the bot's conversion of these weights: not pr 3 (other weights), not pr 4 (not the bot)
         assert provenance["weights_ref"] == "refs/pr/2"
         assert provenance["weights_commit"] == hub.repos[OPUS].pull_requests[2].sha
     if shape == "bin":

@@ -2,10 +2,11 @@
 
 Weights, the first found wins:
 1. safetensors (`model.safetensors`, or an index and its shards) on the requested revision;
-2. a safetensors conversion published as a hub pull request (`refs/pr/N`): the newest whose
-   `pytorch_model.bin` is the revision's own (same SHA-256), so it converts these very weights.
-   The hub's conversion bot opens such pull requests instead of committing to `main`, and the
-   OPUS-MT repos carry no other safetensors;
+2. a safetensors conversion published as a hub pull request (`refs/pr/N`) by the hub's
+   conversion bot: the newest whose `pytorch_model.bin` is the revision's own (same SHA-256), so
+   it converts these very weights. The bot opens such pull requests instead of committing to
+   `main`, and the OPUS-MT repos carry no other safetensors. Anyone may open a pull request, so
+   others' are not taken (transformers' own auto-conversion trusts the same bot only);
 3. `pytorch_model.bin`, read with `torch.load(weights_only=True)` and converted here once
    (pickle_weights.py).
 Configs and tokenizer files come from the requested revision. No TF/Flax/Rust weights, no code.
@@ -44,6 +45,7 @@ from workbench.engines.model_files import (
 PARTIAL_DIR = ".partial"
 _MANIFEST = ".workbench-pull.json"
 _PULL_REQUESTS_LOOKED_AT = 20
+CONVERSION_BOT = "SFconvertbot"
 _ATTEMPTS_WITHOUT_PROGRESS = 3
 _SAFETENSORS = ("model.safetensors", "model.safetensors.index.json", "model-*-of-*.safetensors")
 _PICKLED = ("pytorch_model.bin", "pytorch_model.bin.index.json", "pytorch_model-*-of-*.bin")
@@ -174,12 +176,16 @@ def _matching(snapshot: Snapshot, patterns: tuple[str, ...]) -> tuple[RemoteFile
 
 
 def _converted_in_pull_request(api, name: str, requested: Snapshot) -> Snapshot | None:
-    """The newest pull request that adds safetensors next to the revision's own pickle weights."""
+    """The bot's newest pull request that adds safetensors next to the revision's own pickle weights."""
     pickled = _fingerprint(_matching(requested, _PICKLED))
     if not pickled:
         return None  # nothing to tell a conversion of these weights from anything else
+    by_bot = {
+        d.num for d in api.get_repo_discussions(name, author=CONVERSION_BOT, discussion_type="pull_request")
+    }
     refs = api.list_repo_refs(name, include_pull_requests=True).pull_requests or []
-    newest_first = sorted(refs, key=lambda ref: _pr_number(ref.ref), reverse=True)
+    candidates = [ref for ref in refs if _pr_number(ref.ref) in by_bot]
+    newest_first = sorted(candidates, key=lambda ref: _pr_number(ref.ref), reverse=True)
     for ref in newest_first[:_PULL_REQUESTS_LOOKED_AT]:
         candidate = _snapshot(api, name, ref.ref)
         if _matching(candidate, _SAFETENSORS) and _fingerprint(_matching(candidate, _PICKLED)) == pickled:
