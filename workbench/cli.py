@@ -214,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
             "conflict, your text kept as a suggestion",
         )
 
+    _add_adapt(add_command)
+
     models = add_command("models", help="local models")
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     add_action = functools.partial(model_commands.add_parser, parents=[common], allow_abbrev=False)
@@ -227,6 +229,78 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_action("path", help="resolve the configured model; print its directory")
     return parser
+
+
+def _learning_rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1), e.g. 5e-5, got '{text}'")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got '{text}'")
+    return value
+
+
+def _add_adapt(add_command) -> None:
+    """`workbench adapt`: fine-tune the model on the translation memory (see adaptation_workflow)."""
+    adapt = add_command("adapt", help="fine-tune the model on the approved pairs of the translation memory")
+    adapt.add_argument(
+        "--include-imported", action="store_true", help="also train on the pairs imported from TMX files"
+    )
+    adapt.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE",
+        help="a generic source<TAB>target file mixed in against forgetting",
+    )
+    adapt.add_argument(
+        "--replay-ratio",
+        type=_positive_float,
+        default=3.0,
+        metavar="R",
+        help="replay pairs per memory pair in each epoch (default: 3)",
+    )
+    adapt.add_argument(
+        "--learning-rate",
+        type=_learning_rate,
+        default=5e-5,
+        metavar="LR",
+        help="AdamW learning rate (default: 5e-5)",
+    )
+    adapt.add_argument(
+        "--epochs", type=_positive, help="at most this many passes (default: about 100 steps, 2 to 10 passes)"
+    )
+    adapt.add_argument("--batch-size", type=_positive, default=16, help="pairs per step (default: 16)")
+    adapt.add_argument(
+        "--patience",
+        type=_positive,
+        default=2,
+        help="epochs without a better validation loss before stopping (default: 2)",
+    )
+    adapt.add_argument(
+        "--validation-share",
+        type=_ratio,
+        default=0.1,
+        metavar="R",
+        help="share of pairs held out (default: 0.1, at least 1)",
+    )
+    adapt.add_argument(
+        "--seed", type=int, default=0, help="seed of the split, the shuffling and torch (default: 0)"
+    )
+    adapt.add_argument("--threads", type=_positive, help="torch CPU threads (default: torch's choice)")
+    adapt.add_argument(
+        "--use", action="store_true", help="switch the workspace to the adapted model (workbench.toml)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -268,6 +342,7 @@ def _run(args: argparse.Namespace) -> int:
         "stats": commands.stats,
         "import-tmx": commands.import_tmx,
         "export-tmx": commands.export_tmx,
+        "adapt": commands.adapt,
     }[command]
     return handler(workspace, args)
 

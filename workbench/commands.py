@@ -359,6 +359,7 @@ def models(workspace: Workspace, action: str, names: list[str]) -> int:
             pair = f"{source}-{target}" if source and target else "?"
             print(f"  {pair:7s} {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
             print(f"          weights: {model_files.weights_source(model.path)}")
+            _print_adaptation(model.path)
         return 0
     if action == "pull":
         if settings.offline:  # --offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE: never the network
@@ -474,3 +475,74 @@ def export_tmx(workspace: Workspace, args: argparse.Namespace) -> int:
         count = bench.export_memory(args.file, include_imported=args.include_imported)
     print(f"wrote {count} translation units to {args.file}")
     return 0
+
+def adapt(workspace: Workspace, args: argparse.Namespace) -> int:
+    """Fine-tune the model on the memory's approved pairs; the last line names the new model."""
+    from workbench.adaptation_workflow import AdaptOptions
+
+    options = AdaptOptions(
+        include_imported=args.include_imported,
+        replay=args.replay,
+        replay_ratio=args.replay_ratio,
+        learning_rate=args.learning_rate,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        patience=args.patience,
+        validation_share=args.validation_share,
+        seed=args.seed,
+        threads=args.threads,
+        use=args.use,
+    )
+    with _open(workspace) as bench, _adapt_progress() as on_progress:
+        adapted = bench.adapt(options, on_progress)
+    if args.use:
+        print(f"the workspace now uses {adapted.path} ({workspace.path / 'workbench.toml'})")
+    print(adapted.line())
+    return 0
+
+
+def _print_adaptation(model_dir: Path) -> None:
+    """`models list`: an adapted model's base, date and validation scores (from its metadata)."""
+    from workbench.adaptation_workflow import adaptation_of
+
+    meta = adaptation_of(model_dir)
+    if meta:
+        scores, pairs = meta.get("validation", {}), meta.get("pairs", {})
+        print(
+            f"          adapted from {meta.get('base_model')} on {meta.get('created')}: "
+            f"{pairs.get('training')} pairs, chrF {scores.get('chrf_before')} -> {scores.get('chrf_after')}"
+        )
+
+
+@contextmanager
+def _adapt_progress():
+    """A progress bar over optimizer steps with the epoch, training and validation loss (stderr),
+    shown from the first step: a refusal before training stays one line."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("adapting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(
+            "steps · epoch {task.fields[epoch]} · loss {task.fields[loss]} · val {task.fields[val]} ·"
+        ),
+        TimeRemainingColumn(),
+    )
+    progress = Progress(*columns, console=Console(stderr=True), transient=True)
+    task = progress.add_task("adapt", total=None, epoch="-", loss="-", val="-")
+
+    def update(report) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        fields = {"epoch": f"{report.epoch}/{report.epochs}", "loss": f"{report.loss:.3f}"}
+        if report.validation_loss is not None:
+            fields["val"] = f"{report.validation_loss:.3f}"
+        progress.update(task, total=report.total_steps, completed=report.step, **fields)
+
+    try:
+        yield update
+    finally:
+        if progress.live.is_started:
+            progress.stop()

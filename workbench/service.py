@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.adaptation_workflow import AdaptationWorkflow
 from workbench.engines.model_files import (
     CONVERTED_DIR,
     check_model_type,
@@ -81,7 +82,7 @@ class _Engine:
     summarizer: Summarizer | None = None
 
 
-class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow):
+class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, AdaptationWorkflow):
     def __init__(
         self,
         workspace: Workspace,
