@@ -13,7 +13,6 @@ import os
 import queue
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from pathlib import Path
 from workbench.cluster import ClusterOptions
 from workbench.engines.model_files import ModelError
 from workbench.export.document import ExportArticle
-from workbench.export.files import COMBINED_NAME, safe_stem, write_atomic
+from workbench.export.files import COMBINED_NAME, DiskFull, OutputError, output_stem, write_atomic
 from workbench.export.formats import FORMATS
 from workbench.export.jsonl import render_jsonl
 from workbench.records import TranslateReport
@@ -71,7 +70,10 @@ def run_batch(
         _prefetch_on_cluster(bench, article_ids, options)
         options = replace(options, jobs=1)  # what is left is assignment from the cache
     translate = _translate_parallel if options.jobs > 1 and len(article_ids) > 1 else _translate_serial
+    if options.out_dir:
+        _check_out_dir(options.out_dir)  # a file or device as --out: refused before any work
     names = _output_names(bench, article_ids)
+    protected = bench.workspace.own_files()
     documents: dict[int, ExportArticle] = {}
     for article_id, outcome in translate(bench, article_ids, options, on_progress):
         if on_done:
@@ -82,13 +84,18 @@ def run_batch(
         result.report.add(outcome)
         if options.out_dir:
             documents[article_id] = bench.export_document(article_id, options.target)
-            result.outputs += _write_article(documents[article_id], names[article_id], options)
+            try:
+                result.outputs += _write_article(documents[article_id], names[article_id], options, protected)
+            except DiskFull:
+                raise  # every later write would fail too; the translations are committed
+            except OutputError as error:
+                result.failures.append((bench.article(article_id).path, str(error)))
     if options.out_dir and options.combined:
         combined = [  # failed ones too
             documents.get(i) or bench.export_document(i, options.target) for i in article_ids
         ]
         path = options.out_dir / COMBINED_NAME
-        write_atomic(path, render_jsonl(combined))
+        write_atomic(path, render_jsonl(combined), protected)
         result.outputs.append(path)
     result.report.seconds = time.monotonic() - started
     return result
@@ -104,21 +111,30 @@ def _prefetch_on_cluster(bench: Workbench, article_ids: Sequence[int], options: 
         executor.shutdown()
 
 
-def _write_article(document: ExportArticle, stem: str, options: BatchOptions) -> list[Path]:
+def _check_out_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"--out {out_dir}: exists and is not a directory") from None
+    except OSError as error:
+        raise OutputError(f"--out {out_dir}: cannot create ({error.strerror or error})") from None
+
+
+def _write_article(
+    document: ExportArticle, stem: str, options: BatchOptions, protected: Sequence[Path]
+) -> list[Path]:
     paths = []
     for name in options.formats:
         output = FORMATS[name]
         path = options.out_dir / f"{stem}.{output.extension}"
-        write_atomic(path, output.render(document, options.include_boilerplate))
+        write_atomic(path, output.render(document, options.include_boilerplate), protected)
         paths.append(path)
     return paths
 
 
 def _output_names(bench: Workbench, article_ids: Sequence[int]) -> dict[int, str]:
-    """File stems from the source file names; the article id disambiguates duplicates."""
-    stems = {i: safe_stem(bench.article(i).path, f"article-{i}") for i in article_ids}
-    counts = Counter(stems.values())
-    return {i: stem if counts[stem] == 1 else f"{stem}-{i}" for i, stem in stems.items()}
+    """File stems unique per source path and the same in every run (see `output_stem`)."""
+    return {i: output_stem(bench.article(i).path, f"article-{i}") for i in article_ids}
 
 
 def _translate_serial(

@@ -309,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except WorkbenchError as error:
         print(f"workbench: error: {error}", file=sys.stderr)
-        return 1
+        return getattr(error, "exit_status", 1)
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)
         return 130

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.engines.registry import Step
-from workbench.errors import WorkbenchError
+from workbench.errors import UsageError, WorkbenchError
 from workbench.records import Translation
 from workbench.settings import Settings
 
@@ -58,17 +59,41 @@ class RayExecutor:
         self._started = not ray.is_initialized()
         if self._started:
             try:
-                ray.init(
-                    address=options.address,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    configure_logging=False,
-                    **({} if options.address else {"num_cpus": options.workers * options.cpus_per_worker}),
-                )
+                with warnings.catch_warnings():  # Ray's own advice on a timeout: the line below says it
+                    warnings.simplefilter("ignore")
+                    ray.init(
+                        address=options.address,
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        configure_logging=False,
+                        **(
+                            {} if options.address else {"num_cpus": options.workers * options.cpus_per_worker}
+                        ),
+                    )
             except (ConnectionError, RuntimeError, ValueError) as error:
                 raise ClusterError(f"cannot reach the Ray cluster at {options.address}: {error}") from None
+        try:
+            self._check_resources()
+        except UsageError:
+            self.shutdown()
+            raise
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
+
+    def _check_resources(self) -> None:
+        """Ray waits forever for an actor no node can hold (`--ray-gpus` where there is no GPU):
+        say so at once instead."""
+        total = self.ray.cluster_resources()
+        where = "the Ray cluster" if self.options.address else "this machine"
+        for flag, name, wanted in (
+            ("--ray-gpus", "GPU", self.options.gpus_per_worker),
+            ("--ray-cpus", "CPU", self.options.cpus_per_worker),
+        ):
+            if wanted and total.get(name, 0) < wanted:
+                raise UsageError(
+                    f"{flag} {wanted:g}: {where} has {total.get(name, 0):g} {name}s for Ray, so no "
+                    f"actor could start; ask for less, or join a cluster that has them (--ray ADDRESS)"
+                )
 
     def translate(self, step: Step, groups: list[list[str]]) -> Iterator[list[tuple[str, Translation]]]:
         """(text, translation) lists, one per group of texts, in the order the cluster finishes them.

@@ -18,23 +18,52 @@ from typing import Any
 
 from workbench.engines.translator import BACKENDS
 from workbench.errors import WorkbenchError
+from workbench.records import GUIDED_HEAD, AlignmentSource
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-de-en"
 DEFAULT_SUMMARY_MODEL = "sshleifer/distilbart-cnn-12-6"
 DEFAULT_WORKSPACE = ".workbench"
 DB_NAME = "workbench.db"
 TOML_NAME = "workbench.toml"
+DB_COMPANIONS = ("-wal", "-shm", "-journal", "-lock")
+"""Files SQLite (and the workbench's session lock) keep beside the database."""
 
 
 class SettingsError(WorkbenchError, ValueError):
     """A setting has a value the workbench cannot use."""
 
 
-def _positive_int(value: Any) -> int:
-    number = int(value)
-    if number < 1:
+MAX_BEAM_SIZE = 32
+"""Beyond this a beam costs memory and time for no better translation (opus-mt uses 4-6)."""
+MAX_BATCH_TOKENS = 1_000_000
+"""Padded source tokens per batch: a bound on memory, so a typo cannot ask for terabytes."""
+
+
+class _OutOfRange(ValueError):
+    """A value of the right type beyond its bound; the message says the bound."""
+
+
+def _integer(value: Any) -> int:
+    """An integer, strictly: 3 or "3", never 2.7, "2.7", true or 1e3 (int() would take some)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError
-    return number
+    if isinstance(value, str):
+        if not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            raise ValueError
+        value = int(value)
+    return value
+
+
+def _bounded(high: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        number = _integer(value)
+        if number < 1:
+            raise ValueError
+        if number > high:
+            raise _OutOfRange(f"at most {high:,}")
+        return number
+
+    return parse
 
 
 def _backend(value: Any) -> str:
@@ -60,6 +89,27 @@ def _pair_models(value: Any) -> dict[str, str]:
     if not all(re.fullmatch(r"[a-z]{2,3}-[a-z]{2,3}", pair) and model for pair, model in pairs.items()):
         raise ValueError
     return pairs
+
+
+def _alignment_sources(value: Any) -> dict[str, AlignmentSource]:
+    """`{"MODEL": {"layer": -1, "heads": [0]}}` from a TOML table: where a model's alignment is read."""
+    if not isinstance(value, Mapping):
+        raise ValueError
+    sources = {}
+    for model, table in value.items():
+        if not isinstance(table, Mapping) or set(table) - {"layer", "heads"}:
+            raise ValueError
+        layer, heads = table.get("layer", -1), table.get("heads", [0])
+        if not _is_int(layer) or not isinstance(heads, list) or not heads:
+            raise ValueError
+        if not all(_is_int(head) and head >= 0 for head in heads) or len(set(heads)) != len(heads):
+            raise ValueError
+        sources[str(model)] = AlignmentSource(layer, tuple(heads))
+    return sources
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _flag(value: Any) -> bool:
@@ -91,6 +141,12 @@ class Settings:
     """The language the workspace's translations (and its reviewers' work) are in."""
     models: dict[str, str] = field(default_factory=dict)
     """A model per language pair ("fr-en" -> hub id or directory), before the opus-mt default."""
+    alignment: dict[str, AlignmentSource] = field(default_factory=dict)
+    """Where word alignment is read for models not trained like opus-mt (default: GUIDED_HEAD)."""
+
+    def alignment_source(self, model: str) -> AlignmentSource:
+        """The model's configured alignment source, or the guided-alignment head opus-mt trains."""
+        return self.alignment.get(model, GUIDED_HEAD)
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -98,9 +154,10 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "summary_model": str,
     "target_language": _language,
     "models": _pair_models,
+    "alignment": _alignment_sources,
     "backend": _backend,
-    "beam_size": _positive_int,
-    "batch_tokens": _positive_int,
+    "beam_size": _bounded(MAX_BEAM_SIZE),
+    "batch_tokens": _bounded(MAX_BATCH_TOKENS),
     "reviewer": str,
     "models_dir": str,
     "offline": _flag,
@@ -112,6 +169,7 @@ _HINTS = {
     "offline": "true or false",
     "target_language": "a two- or three-letter language code such as en",
     "models": 'a table of pairs to models, e.g. "fr-en" = "Helsinki-NLP/opus-mt-fr-en"',
+    "alignment": "a table of models to {layer = -1, heads = [0]} (a decoder layer and its heads)",
 }
 
 
@@ -133,6 +191,13 @@ class Workspace:
     @property
     def models_dir(self) -> Path:
         return Path(self.settings.models_dir).expanduser()
+
+    def own_files(self) -> tuple[Path, ...]:
+        """Files no output may replace: the database with its WAL, shared memory, journal and
+        session lock, and the settings file."""
+        db = self.db_path
+        companions = (db.with_name(db.name + suffix) for suffix in DB_COMPANIONS)
+        return (db, *companions, self.path / TOML_NAME)
 
 
 def workspace_path(flag: str | None, env: Mapping[str, str] | None = None) -> Path:
@@ -186,10 +251,11 @@ def _parse(source: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in raw.items():
         try:
             parsed[name] = _PARSERS[name](value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError) as error:
             where = _env_name(name) if source == "environment" else name
             hint = _HINTS.get(name, "a string")
-            raise SettingsError(f"{source}: {where} must be {hint}, got {value!r}") from None
+            reason = f" ({error})" if isinstance(error, _OutOfRange) else ""
+            raise SettingsError(f"{source}: {where} must be {hint}, got {value!r}{reason}") from None
     return parsed
 
 

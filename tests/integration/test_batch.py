@@ -20,10 +20,14 @@ from translate.storage.xliff2 import Xliff2File
 
 from tests import tiny_models
 from tests.paths import SEEDS
+from workbench.export.files import output_stem
 
 ROOT = SEEDS.parent
 CLOSING_LINE = re.compile(r"^translated (\d+) segments \((\d+) from cache\) in [\d.]+ s, \d+ tok/s$")
 STEMS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+OUT = {stem: output_stem(str(SEEDS.absolute() / f"{stem}.txt"), "") for stem in STEMS}
+"""Output file stem per source stem: the stem and a hash of the source path."""
+FIRST = OUT["000_bb1e4186efedc55e"]
 
 
 def batch(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -61,14 +65,14 @@ def test_every_article_gets_every_format_and_the_run_succeeds(seeds_out) -> None
     _, out, result = seeds_out
     assert result.returncode == 0, result.stderr
     assert CLOSING_LINE.match(result.stdout.splitlines()[-1])
-    expected = {f"{stem}.{ext}" for stem in STEMS for ext in ("jsonl", "md", "tmx", "xlf", "txt")}
+    expected = {f"{OUT[stem]}.{ext}" for stem in STEMS for ext in ("jsonl", "md", "tmx", "xlf", "txt")}
     assert {p.name for p in out.iterdir()} == expected | {"combined.jsonl"}
 
 
 def test_jsonl_has_one_record_per_segment(seeds_out) -> None:
     workspace, out, _ = seeds_out
     for stem in STEMS:
-        records = [json.loads(line) for line in (out / f"{stem}.jsonl").read_text().splitlines()]
+        records = [json.loads(line) for line in (out / f"{OUT[stem]}.jsonl").read_text().splitlines()]
         assert [r["source"] for r in records] == [row[1] for row in _segments(workspace, stem)]
         body = [r for r in records if r["kind"] == "body"]
         assert all(r["status"] == "mt" and r["target"] and r["score"] < 0 for r in body)
@@ -81,11 +85,11 @@ def test_jsonl_has_one_record_per_segment(seeds_out) -> None:
 def test_tmx_parses_back_with_translate_toolkit(seeds_out) -> None:
     workspace, out, _ = seeds_out
     for stem in STEMS:
-        store = tmxfile.parsestring((out / f"{stem}.tmx").read_bytes())
+        store = tmxfile.parsestring((out / f"{OUT[stem]}.tmx").read_bytes())
         body = [row for row in _segments(workspace, stem) if row[2] == "body"]
         assert [unit.source for unit in store.units] == [row[1] for row in body]
         assert all(unit.target for unit in store.units)
-        header = etree.fromstring((out / f"{stem}.tmx").read_bytes()).find("header")
+        header = etree.fromstring((out / f"{OUT[stem]}.tmx").read_bytes()).find("header")
         assert header.get("srclang") == "de" and header.get("creationtool") == "workbench"
         assert re.fullmatch(r"\d{8}T\d{6}Z", header.get("creationdate"))
 
@@ -93,7 +97,7 @@ def test_tmx_parses_back_with_translate_toolkit(seeds_out) -> None:
 def test_xliff_parses_back_with_translate_toolkit(seeds_out) -> None:
     workspace, out, _ = seeds_out
     for stem in STEMS:
-        data = (out / f"{stem}.xlf").read_bytes()
+        data = (out / f"{OUT[stem]}.xlf").read_bytes()
         store = Xliff2File.parsestring(data)
         rows = _segments(workspace, stem)
         assert [unit.source for unit in store.units] == [row[1] for row in rows]
@@ -118,11 +122,11 @@ def _blocks(workspace: Path, stem: str) -> set[int]:
 
 def test_markdown_and_text(seeds_out) -> None:
     _, out, _ = seeds_out
-    markdown = (out / "000_bb1e4186efedc55e.md").read_text()
+    markdown = (out / f"{FIRST}.md").read_text()
     assert markdown.startswith("# Russland lehnt Kommentar zu nordkoreanischen Soldaten ab\n")
     assert "**en:** Russia declines to comment on North Korean soldiers" in markdown
     assert "> *boilerplate (agency signature):* bur/mhe/cp" in markdown
-    text = (out / "000_bb1e4186efedc55e.txt").read_text()
+    text = (out / f"{FIRST}.txt").read_text()
     assert text.startswith("Russia declines to comment on North Korean soldiers\n\n")
     assert "bur/mhe/cp" not in text and "infobud" not in text
 
@@ -133,7 +137,7 @@ def test_txt_can_keep_boilerplate(tmp_path, tiny_model) -> None:
         "--out", str(tmp_path / "out"), "--format", "txt", "--include-boilerplate",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    text = (tmp_path / "out" / "000_bb1e4186efedc55e.txt").read_text()
+    text = (tmp_path / "out" / f"{FIRST}.txt").read_text()
     assert "bur/mhe/cp" in text and "infobud.news is an AI-driven news aggregator" in text
     assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".txt"]
 
@@ -151,7 +155,7 @@ def test_reviewer_edits_win_in_every_format(tmp_path, tiny_model) -> None:
         bench.approve_segment(bench.segments(1)[2].id)
     result = batch("-w", str(workspace), "1", "--model", str(tiny_model), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    stem = tmp_path / "out" / "000_bb1e4186efedc55e"
+    stem = tmp_path / "out" / FIRST
     edited = "Kremlin refuses to talk about North Korean troops"
     record = json.loads(stem.with_suffix(".jsonl").read_text().splitlines()[0])
     assert (record["target"], record["status"]) == (edited, "edited")
@@ -203,7 +207,7 @@ def test_sigkill_mid_batch_then_resume(tmp_path, tiny_model) -> None:
     assert from_cache == done_before  # nothing translated twice
     assert total_run == total
     assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
-        f"{stem}.{ext}" for stem in STEMS for ext in ("jsonl", "md", "tmx", "xlf", "txt")
+        f"{OUT[stem]}.{ext}" for stem in STEMS for ext in ("jsonl", "md", "tmx", "xlf", "txt")
     }
 
 
@@ -243,7 +247,10 @@ def test_jobs_2_gives_the_same_translations(tmp_path, tiny_model, seeds_out) -> 
     assert result.returncode == 0, result.stderr
     for stem in STEMS:
         parallel = [
-            json.loads(x)["target"] for x in (tmp_path / "out" / f"{stem}.jsonl").read_text().splitlines()
+            json.loads(x)["target"]
+            for x in (tmp_path / "out" / f"{OUT[stem]}.jsonl").read_text().splitlines()
         ]
-        serial = [json.loads(x)["target"] for x in (serial_out / f"{stem}.jsonl").read_text().splitlines()]
+        serial = [
+            json.loads(x)["target"] for x in (serial_out / f"{OUT[stem]}.jsonl").read_text().splitlines()
+        ]
         assert parallel == serial

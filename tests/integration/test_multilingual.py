@@ -16,6 +16,7 @@ import pytest
 from tests.paths import ROOT
 from workbench.engines.model_files import ModelError
 from workbench.errors import WorkbenchError
+from workbench.export.files import output_stem
 from workbench.records import BlockKind, Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace
@@ -157,11 +158,13 @@ def test_translate_to_writes_outputs_in_that_language(workspace, tmp_path, tiny_
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "through English" in result.stdout
-    rows = [json.loads(line) for line in (out / "de.jsonl").read_text().splitlines()]
+    rows = [
+        json.loads(line) for line in (out / f"{output_stem(str(path), '')}.jsonl").read_text().splitlines()
+    ]
     translated = [r for r in rows if r.get("target")]
     assert translated
     assert sum(r["target"] in EN_FR.values() for r in translated) >= len(translated) - 2
-    assert 'xml:lang="fr"' in (out / "de.tmx").read_text()
+    assert 'xml:lang="fr"' in (out / f"{output_stem(str(path), '')}.tmx").read_text()
 
 
 def test_a_language_without_a_model(workspace, tmp_path) -> None:
