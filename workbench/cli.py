@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 import re
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -171,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target(digest)
 
     add_command("articles", help="list the articles in the workspace")
+    add_command("check", help="check the workspace database: integrity and links")
+    backup = add_command("backup", help="a consistent copy of the workspace database (SQLite online backup)")
+    backup.add_argument("destination", type=Path, metavar="DEST", help="the copy's file name")
 
     review = add_command("review", help="segments to review, flagged first")
     review.add_argument("article", help="article id or imported path")
@@ -310,6 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkbenchError as error:
         print(f"workbench: error: {error}", file=sys.stderr)
         return getattr(error, "exit_status", 1)
+    except sqlite3.DatabaseError as error:  # damage found past the checks at open
+        print(f"workbench: error: workspace database: {error}; run `workbench check`", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)
         return 130
@@ -319,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbench import commands
+    from workbench import commands, maintenance
 
     flags = {dest: getattr(args, dest) for _, dest, _, _ in _SETTING_FLAGS if hasattr(args, dest)}
     if hasattr(args, "offline"):
@@ -342,6 +349,8 @@ def _run(args: argparse.Namespace) -> int:
         "stats": commands.stats,
         "import-tmx": commands.import_tmx,
         "export-tmx": commands.export_tmx,
+        "check": maintenance.check,
+        "backup": maintenance.backup,
         "adapt": commands.adapt,
     }[command]
     return handler(workspace, args)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
+import time
+import uuid
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,7 +18,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
 from workbench.records import (
     Article,
     ArticleInfo,
@@ -27,13 +29,21 @@ from workbench.records import (
     Translation,
     WordPair,
 )
+from workbench.store.guard import (
+    IDENTITY_KEY,
+    MARK_KEY,
+    ForeignWal,
+    SessionLock,
+    StoreError,
+    check_wal_belongs,
+    left_over_wal,
+)
 from workbench.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class StoreError(WorkbenchError, RuntimeError):
-    """The workspace database cannot be used as asked."""
+__all__ = ["EditConflict", "ForeignWal", "ImportOutcome", "Store", "StoreError"]
 
 
 class EditConflict(StoreError):
@@ -58,23 +68,89 @@ def _now() -> str:
 
 class Store:
     def __init__(self, path: Path) -> None:
+        """Open (or create) the database, after the checks in guard.py; every fault is one
+        StoreError line naming the file."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._migrate()
+        self._identity: str | None = None
+        _check_workspace_files(path)
+        self._lock = SessionLock(path)
+        alone = self._lock.acquire()
+        try:
+            unclean = alone and left_over_wal(path)
+            if unclean:
+                check_wal_belongs(path)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+            if unclean:
+                self._quick_check()
+            self._identity = self._ensure_identity()
+        except sqlite3.Error as error:
+            self._lock.release()
+            raise StoreError(f"{path}: {_database_fault(error)}") from None
+        except BaseException:
+            self._lock.release()
+            raise
+        self._lock.share()
 
     def close(self) -> None:
         self._db.close()
+        self._lock.release()
+
+    def _ensure_identity(self) -> str:
+        """The database's id (guard.py), made once and checkpointed into the file at once."""
+        found = self.meta(IDENTITY_KEY)
+        if found is None:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (IDENTITY_KEY, uuid.uuid4().hex)
+                )
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            found = self.meta(IDENTITY_KEY) or ""
+        return found
+
+    def _quick_check(self) -> None:
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise StoreError(
+                f"{self.path}: damaged after a session that did not close cleanly ({problems[0]}); "
+                "`workbench check` lists the problems; restore a copy made with `workbench backup`"
+            )
+
+    def check(self) -> list[str]:
+        """Every problem `PRAGMA integrity_check` and `foreign_key_check` find; empty when sound."""
+        try:
+            problems = [row[0] for row in self._db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            problems += [
+                f"{table} row {rowid} points to a missing {parent} row"
+                for table, rowid, parent, _ in self._db.execute("PRAGMA foreign_key_check")
+            ]
+        except sqlite3.DatabaseError as error:  # too damaged to walk at all
+            return [_database_fault(error)]
+        return problems
+
+    def backup(self, destination: Path) -> None:
+        """A consistent copy through SQLite's online backup API (other sessions may go on
+        writing), with an id of its own: a WAL of this database is never replayed into it."""
+        with sqlite3.connect(destination) as copy:
+            self._db.backup(copy)
+            copy.execute("UPDATE meta SET value = ? WHERE key = ?", (uuid.uuid4().hex, IDENTITY_KEY))
+            copy.execute("DELETE FROM meta WHERE key = ?", (MARK_KEY,))
+        copy.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE takes the write lock up front, so two writers queue, not deadlock."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
+            if self._identity:  # the mark guard.py looks for in every WAL generation
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (MARK_KEY, f"{self._identity} {time.time_ns()}"),
+                )
             yield self._db
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -106,8 +182,8 @@ class Store:
         """Store an imported article; a changed file becomes a new revision.
 
         In a new revision, a sentence whose text is unchanged keeps its segment row, and with it
-        its status, reviewer text and history; sentences that disappeared are dropped, their
-        history rows stay.
+        its status, reviewer text and history; a sentence that disappears takes its human work
+        into retirement, and a later revision that has it again gets it back (`_replace_blocks`).
         """
         with self._transaction() as db:
             row = db.execute(
@@ -157,11 +233,18 @@ class Store:
         )
 
     def _replace_blocks(self, db: sqlite3.Connection, article_id: int, blocks: Iterable[Block]) -> None:
+        """Put a revision's blocks in place of the old ones, keeping every segment's human work.
+
+        A sentence takes over an old segment with the same text: a current one first, else one
+        retired by an earlier revision, so its status, text, version and history come back. Old
+        segments no sentence takes are retired (block_id NULL) when a human worked on them, and
+        dropped otherwise (their machine translation stays in the cache).
+        """
         old_blocks = [r[0] for r in db.execute("SELECT id FROM blocks WHERE article_id = ?", (article_id,))]
         reusable: dict[str, deque[int]] = defaultdict(deque)
         for segment_id, source in db.execute(
-            "SELECT s.id, s.source FROM segments s JOIN blocks b ON b.id = s.block_id"
-            " WHERE s.article_id = ? ORDER BY b.position, s.position",
+            "SELECT s.id, s.source FROM segments s LEFT JOIN blocks b ON b.id = s.block_id"
+            " WHERE s.article_id = ? ORDER BY s.block_id IS NULL, b.position, s.position, s.id",
             (article_id,),
         ):
             reusable[source].append(segment_id)
@@ -187,11 +270,13 @@ class Store:
                         (block_id, position, reusable[sentence].popleft()),
                     )
                 else:
-                    db.execute(
+                    segment_id = db.execute(
                         "INSERT INTO segments (article_id, block_id, position, source, updated_at)"
                         " VALUES (?, ?, ?, ?, ?)",
                         (article_id, block_id, position, sentence, now),
-                    )
+                    ).lastrowid
+                    _relink_history(db, article_id, int(segment_id or 0), sentence)
+        _retire(db, [i for ids in reusable.values() for i in ids])
         if old_blocks:
             marks = ",".join("?" * len(old_blocks))
             db.execute(f"DELETE FROM blocks WHERE id IN ({marks})", old_blocks)
@@ -391,7 +476,7 @@ class Store:
         rows = self._db.execute(
             "SELECT e.segment_id, e.old_target, e.new_target, e.old_status, e.new_status, e.reviewer,"
             " e.at FROM edits e JOIN segments s ON s.id = e.segment_id WHERE s.article_id = ?"
-            " ORDER BY e.id",
+            " AND s.block_id IS NOT NULL ORDER BY e.id",
             (article_id,),
         )
         return [Edit(r[0], r[1], r[2], Status(r[3]), Status(r[4]), r[5], r[6]) for r in rows]
@@ -511,6 +596,89 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _retire(db: sqlite3.Connection, segment_ids: list[int]) -> None:
+    """Detach segments from their blocks before the blocks go: those with human work, history
+    or suggestions are kept (retired), the others deleted."""
+    for start in range(0, len(segment_ids), 500):
+        chunk = segment_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        db.execute(
+            f"UPDATE segments SET block_id = NULL WHERE id IN ({marks})"
+            " AND (status IN ('edited', 'approved', 'needs-work')"
+            " OR EXISTS (SELECT 1 FROM edits e WHERE e.segment_id = segments.id)"
+            " OR EXISTS (SELECT 1 FROM suggestions g WHERE g.segment_id = segments.id))",
+            chunk,
+        )
+        db.execute(f"DELETE FROM segments WHERE id IN ({marks}) AND block_id IS NOT NULL", chunk)
+
+
+def _relink_history(db: sqlite3.Connection, article_id: int, segment_id: int, source: str) -> None:
+    """A new segment takes the history rows its sentence left behind in this article before
+    segments were retired (workspaces from before schema 5), and the human text they end with."""
+    linked = db.execute(
+        "UPDATE edits SET segment_id = ? WHERE article_id = ? AND source = ? AND segment_id IS NULL",
+        (segment_id, article_id, source),
+    ).rowcount
+    if not linked:
+        return
+    status, target = db.execute(
+        "SELECT new_status, new_target FROM edits WHERE segment_id = ? ORDER BY id DESC LIMIT 1",
+        (segment_id,),
+    ).fetchone()
+    if Status(status).is_human:
+        db.execute(
+            "UPDATE segments SET status = ?, target = ?, version = ? WHERE id = ?",
+            (status, target, linked, segment_id),
+        )
+
+
+def _check_workspace_files(path: Path) -> None:
+    """One-line errors for what SQLite would report as a traceback or a bare "unable to open":
+    a workspace that is a file, a database that is a directory or device, or a truncated file."""
+    if path.parent.exists() and not path.parent.is_dir():
+        raise StoreError(f"{path.parent}: is a file, not a workspace directory")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreError(f"{path}: cannot open ({error.strerror or error})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: not a regular file, so not a workspace database")
+    expected = _header_size(path)
+    if expected is not None and info.st_size < expected:
+        raise StoreError(
+            f"{path}: truncated ({info.st_size:,} of {expected:,} bytes); restore a copy made with "
+            "`workbench backup`"
+        )
+
+
+def _header_size(path: Path) -> int | None:
+    """The size the database header records (page size x pages), when the header vouches for it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = header[24:28], int.from_bytes(header[28:32], "big"), header[92:96]
+    return page_size * pages if change_counter == valid_for and pages else None
+
+
+def _database_fault(error: sqlite3.Error) -> str:
+    """SQLite's reason, with what to do about the common ones."""
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if "not a database" in reason or "malformed" in reason:
+        return f"not a sound workbench database ({reason}); restore a copy made with `workbench backup`"
+    if "readonly" in reason or "unable to open" in reason:
+        return f"cannot open for writing ({reason}); check the workspace's permissions and free space"
+    return reason
 
 
 _ARTICLE_INFO_SQL = """

@@ -145,6 +145,35 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    """
+    -- Revisions keep human work: a segment whose sentence leaves the file is retired (block_id
+    -- NULL) instead of deleted, with its text, status, version and history, and comes back
+    -- when a later revision has the sentence again. Rebuilt as in migration 3.
+    CREATE TABLE segments_new (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        block_id INTEGER REFERENCES blocks(id) ON DELETE CASCADE,  -- NULL: retired
+        position INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'untranslated'
+            CHECK (status IN ('untranslated', 'mt', 'edited', 'approved', 'needs-work')),
+        target TEXT,
+        mt_key TEXT,
+        origin TEXT,
+        alignment TEXT,
+        human_score REAL,
+        version INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO segments_new SELECT id, article_id, block_id, position, source, status, target,
+        mt_key, origin, alignment, human_score, version, updated_at FROM segments;
+    DROP TABLE segments;
+    ALTER TABLE segments_new RENAME TO segments;
+    CREATE INDEX segments_article ON segments(article_id);
+    CREATE INDEX segments_block ON segments(block_id, position);
+    CREATE INDEX segments_source ON segments(source);
+    CREATE INDEX edits_article_source ON edits(article_id, source);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
