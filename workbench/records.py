@@ -74,6 +74,9 @@ class Translation:
     """Target subword tokens generated, for throughput figures."""
     pieces: int = 1
     """How many clause pieces the source was split into to fit the model's input limit."""
+    cut_words: int = 0
+    """Cuts made inside words longer than the model's whole input (a long URL): recorded, since
+    the model saw such a word in fragments."""
 
 
 @dataclass(frozen=True)
@@ -293,3 +296,36 @@ class ReviewerStats:
     approvals: int
     effort: Effort
     """Over the segments whose current human text this reviewer wrote."""
+
+
+@dataclass(frozen=True)
+class AlignmentSource:
+    """The cross-attention word alignment is read from: one decoder layer, the mean of some heads.
+
+    OPUS-MT models ("transformer-align") are trained with Marian's guided alignment, which
+    teaches head 0 of the last decoder layer to follow word alignments (Marian's
+    `--transformer-guided-alignment-layer` defaults to `last`; `collectOneHead` takes head 0);
+    CTranslate2's converter reads that head by default too. Averaging it with untrained heads
+    or another layer blurs it, so that head is the default; a model trained otherwise names its
+    own in workbench.toml (`[alignment."MODEL"]`, `layer` and `heads`).
+    """
+
+    layer: int = -1
+    """Decoder layer, counted from 0; negative counts from the last (-1)."""
+    heads: tuple[int, ...] = (0,)
+    """Heads averaged; CTranslate2 can read only the first N heads (0, 1, ..., N-1)."""
+
+    def label(self) -> str:
+        """As cache keys and converted-model directories name it: `l-1h0`, `l4h0-7`."""
+        heads = ",".join(map(str, self.heads))
+        if len(self.heads) > 1 and self.heads == tuple(range(self.heads[0], self.heads[-1] + 1)):
+            heads = f"{self.heads[0]}-{self.heads[-1]}"
+        return f"l{self.layer}h{heads}"
+
+    def leading_heads(self) -> int | None:
+        """N when the heads are the first N (what CTranslate2 can read), else None."""
+        return len(self.heads) if self.heads == tuple(range(len(self.heads))) else None
+
+
+GUIDED_HEAD = AlignmentSource()
+"""Head 0 of the last decoder layer: where OPUS-MT's guided alignment is trained."""

@@ -7,20 +7,26 @@ down, is shared.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from transformers import MarianTokenizer
-from transformers.utils import logging as transformers_logging
 
 from workbench.engines.alignment import align_words
-from workbench.engines.batching import plan_batches, split_to_fit
+from workbench.engines.batching import plan_batches, split_marked
+from workbench.engines.marian_pieces import MARIAN_TYPES
 from workbench.engines.model_files import ModelError, check_model_type
 from workbench.records import Translation
+
+if TYPE_CHECKING:
+    from transformers import MarianTokenizer
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,12 +34,30 @@ class _Piece:
     text_index: int
     piece_index: int
     text: str
+    continues: bool = False
+    """Starts inside the previous piece's last word (an overlong word cut to fit)."""
 
 
-MARIAN_TYPES = ("marian",)
+class Tokenizer(Protocol):
+    """What the pipeline asks of a tokenizer: `MarianTokenizer`, or the torch-free `MarianPieces`."""
+
+    model_max_length: int
+    all_special_ids: list[int]
+
+    def tokenize(self, text: str) -> list[str]: ...
+
+    def __call__(self, text: str | None = None, text_target: str | None = None): ...
+
+    def convert_tokens_to_ids(self, tokens: list[str]) -> list[int]: ...
+
+    def convert_ids_to_tokens(self, ids: list[int]) -> list[str]: ...
 
 
 def load_tokenizer(model_dir: Path) -> MarianTokenizer:
+    """transformers' tokenizer, for the transformers backend (imports transformers, and torch)."""
+    from transformers import MarianTokenizer
+    from transformers.utils import logging as transformers_logging
+
     check_model_type(model_dir, MARIAN_TYPES, "translation")
     transformers_logging.disable_progress_bar()  # a TUI and a batch log have their own progress
     try:
@@ -50,7 +74,7 @@ class BatchedTranslator:
     def __init__(
         self,
         model_dir: Path,
-        tokenizer: MarianTokenizer,
+        tokenizer: Tokenizer,
         max_positions: int,
         batch_tokens: int,
         target_prefix: str | None = None,
@@ -78,30 +102,45 @@ class BatchedTranslator:
             results.update(batch)
         return [results[i] for i in range(len(texts))]
 
-    def translate_batches(self, texts: Sequence[str]) -> Iterator[list[tuple[int, Translation]]]:
-        """Texts too long for the model are cut into clause pieces and put back together."""
+    def translate_batches(
+        self, texts: Sequence[str], first: int = 0
+    ) -> Iterator[list[tuple[int, Translation]]]:
+        """Texts too long for the model are cut into clause pieces and put back together.
+
+        The first `first` texts (what a reader sees on opening an article) go out in batches of
+        their own before the rest, so they show up after a small batch, not after the whole text.
+        """
         count = cache(self.count_tokens)  # each text is measured for splitting and for batching
         pieces = [
-            _Piece(i, j, piece)
+            _Piece(i, j, piece.text, piece.continues)
             for i, text in enumerate(texts)
-            for j, piece in enumerate(split_to_fit(text, count, self.max_source_tokens))
+            for j, piece in enumerate(split_marked(text, count, self.max_source_tokens))
         ]
         expected: dict[int, int] = defaultdict(int)
         for piece in pieces:
             expected[piece.text_index] += 1
         done: dict[int, dict[int, tuple[str, Translation]]] = defaultdict(dict)
         lengths = [count(piece.text) + 1 for piece in pieces]
-        for batch in plan_batches(lengths, self.batch_tokens):
+        for batch in self._plan(pieces, lengths, first):
             finished = []
             batch_pieces = [pieces[i] for i in batch]
             translations = self._translate_batch([piece.text for piece in batch_pieces])
             for piece, translation in zip(batch_pieces, translations, strict=True):
-                done[piece.text_index][piece.piece_index] = (piece.text, translation)
+                done[piece.text_index][piece.piece_index] = (piece, translation)
                 if len(done[piece.text_index]) == expected[piece.text_index]:
                     parts = done.pop(piece.text_index)
-                    finished.append((piece.text_index, join_pieces([parts[k] for k in sorted(parts)])))
+                    finished.append((piece.text_index, _joined([parts[k] for k in sorted(parts)])))
             if finished:
                 yield finished
+
+    def _plan(self, pieces: list[_Piece], lengths: list[int], first: int) -> list[list[int]]:
+        """Token-budget batches of piece indices: those of the first `first` texts, then the rest."""
+        batches = []
+        for part in ([i for i, p in enumerate(pieces) if p.text_index < first],
+                     [i for i, p in enumerate(pieces) if p.text_index >= first]):  # fmt: skip
+            planned = plan_batches([lengths[i] for i in part], self.batch_tokens)
+            batches.extend([part[j] for j in batch] for batch in planned)
+        return batches
 
     def align(self, pairs: Sequence[tuple[str, str]]) -> list[Translation | None]:
         """Score and word-align given (source, target) pairs by forced decoding.
@@ -148,14 +187,32 @@ class BatchedTranslator:
         )
 
 
-def join_pieces(pieces: list[tuple[str, Translation]]) -> Translation:
-    """One Translation from the (source piece, translation) pairs of a long text, in order."""
+def _joined(parts: list[tuple[_Piece, Translation]]) -> Translation:
+    """A long text's pieces put back together; a word cut to fit is logged, never dropped."""
+    continues = [piece.continues for piece, _ in parts]
+    if any(continues):
+        logger.warning(
+            "a word of %d characters is longer than the model's input; translated in %d pieces",
+            sum(len(piece.text) for piece, _ in parts),
+            len(parts),
+        )
+    return join_pieces([(piece.text, translation) for piece, translation in parts], continues)
+
+
+def join_pieces(pieces: list[tuple[str, Translation]], continues: Sequence[bool] = ()) -> Translation:
+    """One Translation from the (source piece, translation) pairs of a long text, in order.
+
+    `continues[k]`: piece k starts inside piece k-1's last word, so source word numbers (for
+    the alignment) go on from that word; `cut_words` counts such cuts.
+    """
     if len(pieces) == 1:
         return pieces[0][1]
+    continues = list(continues) or [False] * len(pieces)
     parts = [translation for _, translation in pieces]
     pairs = []
     source_offset = target_offset = 0
-    for source, part in pieces:
+    for (source, part), cut in zip(pieces, continues, strict=True):
+        source_offset -= int(cut)
         pairs.extend((s + source_offset, t + target_offset) for s, t in part.alignment)
         source_offset += len(source.split())
         target_offset += len(part.text.split())
@@ -166,4 +223,5 @@ def join_pieces(pieces: list[tuple[str, Translation]]) -> Translation:
         score=sum(p.score * p.tokens for p in parts) / tokens,
         tokens=tokens,
         pieces=len(parts),
+        cut_words=sum(continues),
     )
