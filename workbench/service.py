@@ -27,7 +27,7 @@ from workbench.engines.summarizer import SUMMARY_TYPES, Summarizer
 from workbench.engines.translator import Translator, load_translator, resolve_backend
 from workbench.errors import WorkbenchError
 from workbench.export.document import ExportArticle
-from workbench.ingest.article import bytes_digest, find_files, read_article, read_bytes
+from workbench.ingest.article import bytes_digest, find_files, path_text, read_article, read_bytes
 from workbench.records import (
     ArticleInfo,
     BlockKind,
@@ -113,18 +113,19 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
         """Import files and directories; a bad file is reported and the rest go on."""
         results = []
         for path in find_files([p.absolute() for p in paths]):
+            name = path_text(path)
             try:
                 data = read_bytes(path)
-                known = self.store.article_id_for_content(str(path), bytes_digest(data))
+                known = self.store.article_id_for_content(name, bytes_digest(data))
                 if known is not None:  # the same bytes as last time: no need to parse
-                    results.append(ImportResult(str(path), known, ImportOutcome.UNCHANGED))
+                    results.append(ImportResult(name, known, ImportOutcome.UNCHANGED))
                     continue
                 article = read_article(path, data)
             except WorkbenchError as error:
-                results.append(ImportResult(str(path), None, None, error=str(error)))
+                results.append(ImportResult(name, None, None, error=str(error)))
                 continue
             article_id, outcome = self.store.save_article(article)
-            results.append(ImportResult(str(path), article_id, outcome, warnings=article.warnings))
+            results.append(ImportResult(name, article_id, outcome, warnings=article.warnings))
         return results
 
     def articles(self) -> list[ArticleInfo]:
@@ -144,7 +145,7 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
             return int(reference)
         path = Path(reference).expanduser()
         for candidate in dict.fromkeys(
-            (reference, str(path.absolute()), os.path.abspath(path), str(path.resolve()))
+            map(path_text, (reference, path.absolute(), os.path.abspath(path), path.resolve()))
         ):
             article_id = self.store.article_id_for_path(candidate)
             if article_id is not None:
@@ -177,8 +178,10 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
         return path, identity, self.workspace.models_dir / CONVERTED_DIR / f"{path.name}-{digest}-int8"
 
     def _translation_key(self, identity: dict[str, str], path: Path, prefix: str | None = None) -> str:
-        """The machine-translation cache key: the model's identity and how it decodes."""
+        """The machine-translation cache key: the model's identity, how it decodes and where its
+        alignment is read (a changed alignment source realigns rather than serving old links)."""
         key: dict[str, object] = {**identity, "num_beams": self.settings.beam_size or num_beams(path)}
+        key["alignment"] = self.settings.alignment_source(identity["model"]).label()
         if prefix:
             key["prefix"] = prefix
         return json.dumps(key, sort_keys=True)

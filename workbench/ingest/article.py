@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
@@ -14,6 +16,8 @@ from workbench.ingest.segment import split_sentences
 from workbench.records import Article, Block, BlockKind
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_IMPORT_BYTES = 32 * 1024 * 1024
+"""Parsing holds about ten times a file's size in memory; 32 MB of text is ~80,000 sentences."""
 _OUTLET_SEARCH_BLOCKS = 6
 _LANGUAGE_SAMPLE_CHARS = 3000
 
@@ -22,12 +26,52 @@ class IngestError(WorkbenchError, ValueError):
     """A file that cannot become an article; the message names the reason, not the file."""
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes; an unreadable file raises IngestError with the system's one-line reason."""
+def read_bytes(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them; anything else raises IngestError with a
+    one-line reason. Opened without blocking and checked on the open descriptor, so a FIFO
+    cannot hang the import and a device (a link to /dev/zero) is refused before a byte is read."""
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
-        raise IngestError(error.strerror or str(error)) from error
+        raise IngestError(error.strerror or str(error)) from None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(f"{_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            raise IngestError(_too_big(info.st_size, limit))
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise IngestError(error.strerror or str(error)) from None
+    if len(data) > limit:  # grew while read, or a size the file system does not report
+        raise IngestError(_too_big(len(data), limit))
+    return data
+
+
+def path_text(path: Path | str) -> str:
+    """A path as text that SQLite and a terminal take: an undecodable byte in a file name (0xff)
+    becomes `\\xff` instead of a lone surrogate that fails to encode."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"{size:,} bytes, over the import limit of {limit:,} bytes (split the file)"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def bytes_digest(data: bytes) -> str:
@@ -44,7 +88,7 @@ def read_article(path: Path, data: bytes | None = None) -> Article:
     warnings = (decoded.warning,) if decoded.warning else ()
     return parse_article(
         decoded.text,
-        path=str(path),
+        path=path_text(path),
         content_hash=bytes_digest(data),
         suffix=path.suffix.lower(),
         encoding=decoded.encoding,

@@ -8,6 +8,7 @@ from lxml import etree
 from rapidfuzz import fuzz, process, utils
 
 from workbench.errors import WorkbenchError
+from workbench.ingest.article import IngestError, read_bytes
 
 FUZZY_THRESHOLD = 75
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -39,9 +40,11 @@ def _language(code: str) -> str:
 def read_tmx(path: Path, source_language: str, target_language: str) -> list[tuple[str, str]]:
     """(source, target) pairs of a TMX file for one language pair; region subtags are ignored."""
     try:
-        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
-    except OSError as error:
-        raise WorkbenchError(f"{path}: cannot read ({error.strerror or error})") from None
+        data = read_bytes(path)  # a regular file within the import limit: a FIFO cannot hang this
+    except IngestError as error:
+        raise WorkbenchError(f"{path}: cannot read ({error})") from None
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as error:
         raise WorkbenchError(f"{path}: not a TMX file ({error.msg})") from None
     if root.tag != "tmx":
