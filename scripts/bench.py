@@ -14,6 +14,9 @@
   the cluster extra, a local Ray with 2 workers (with the tiny trained model: a random model never
   stops generating).
 - How often int8 output differs from the float32 reference (tiny model, fixture sentences).
+- `--cold` (on its own): a fresh process with the model already converted: wall time and peak RSS
+  of `workbench translate` on a one-sentence article, and in the TUI (pilot) the time from Enter
+  on an article to its first translated row.
 """
 
 from __future__ import annotations
@@ -224,6 +227,8 @@ def _worker_main(payload: str) -> None:
         "convert": worker_convert,
         "agreement": worker_agreement,
         "first_paint": worker_first_paint,
+        "cold_command": worker_cold_command,
+        "first_segment": worker_first_segment,
     }[name]
     print(json.dumps(handler(**spec)))
 
@@ -262,10 +267,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="workbench benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer sentences and articles: under 3 minutes")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--cold", action="store_true", help="only the cold-start figures (converted model)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         _worker_main(args.worker)
+        return
+    if args.cold:
+        bench_cold(args.json)
         return
 
     count, tokens, articles = (24, 16, 20) if args.quick else (48, 24, 100)
@@ -281,6 +290,136 @@ def main() -> None:
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+# --- cold start (--cold): a fresh process with a converted model -------------------------------
+
+COLD_RUNS = 3
+COLD_ARTICLE = ROOT / "seeds" / "000_bb1e4186efedc55e.txt"
+
+
+def _workbench(workdir: Path, workspace: str, *arguments: str) -> list[str]:
+    """A `workbench` command line on the tiny model, with the models directory shared by all runs."""
+    executable = str(Path(sys.executable).parent / "workbench")
+    models = ["--model", str(TINY_MODEL), "--models-dir", str(workdir / "models")]
+    return [executable, "-w", str(workdir / workspace), *arguments, *models]
+
+
+def _quietly(command: list[str]) -> None:
+    subprocess.run(command, check=True, capture_output=True, timeout=1800)
+
+
+def worker_cold_command(command: list[str]) -> dict:
+    """Wall time and peak RSS of one command, run as this process's only child."""
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def worker_first_segment(workspace: Path, model: Path, models_dir: Path) -> dict:
+    """Seconds from Enter on an article (TUI under pilot) to its first translated row on screen."""
+    import asyncio
+
+    from workbench.records import Status
+    from workbench.service import Workbench
+    from workbench.settings import load_workspace
+    from workbench.tui.app import WorkbenchApp
+
+    async def drive(app: WorkbenchApp) -> dict:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            opened = time.perf_counter()
+            await pilot.press("enter")
+            states = []
+            while time.perf_counter() - opened < 120:
+                await pilot.pause(0.01)
+                states.append(app.status.state)
+                rows = getattr(app.screen, "rows", [])
+                if any(row.segment.status is Status.MT for row in rows):
+                    return {"first_segment_s": time.perf_counter() - opened,
+                            "loading_shown": "loading model…" in states}  # fmt: skip
+        raise SystemExit("no translated segment within 120 s")
+
+    flags = {"model": str(model), "models_dir": str(models_dir)}
+    with Workbench(load_workspace(str(workspace), flags, env={})) as bench:
+        result = asyncio.run(drive(WorkbenchApp(bench)))
+    return {**result, "torch_imported": "torch" in sys.modules}
+
+
+def run_cold(workdir: Path) -> dict:
+    """Cold processes with the model already converted: one-sentence translate, TUI first segment.
+
+    Each run gets a fresh workspace (nothing cached, so the model must load). `translate` is timed
+    on an imported article (what translating costs) and on a new one (import included: language
+    detection loads lingua's models, which the translation itself does not need).
+    """
+    from workbench.engines.tiny_marian import read_pairs
+
+    sentence = read_pairs(PAIRS)[0][0]
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "warm-up.txt").write_text(read_pairs(PAIRS)[1][0] + "\n", encoding="utf-8")
+    (workdir / "one.txt").write_text(sentence + "\n", encoding="utf-8")
+    _quietly(_workbench(workdir, "convert", "translate", str(workdir / "warm-up.txt")))  # converts once
+    one = str(workdir / "one.txt")
+    imported, fresh, first = [], [], []
+    for run in range(COLD_RUNS):
+        _quietly(_workbench(workdir, f"ws{run}", "import", one))
+        for times, workspace in ((imported, f"ws{run}"), (fresh, f"new{run}")):
+            command = _workbench(workdir, workspace, "translate", one)
+            times.append(_run_worker("cold_command", command=command))
+        _quietly(_workbench(workdir, f"tui{run}", "import", str(COLD_ARTICLE)))
+        tui = {"workspace": workdir / f"tui{run}", "model": TINY_MODEL, "models_dir": workdir / "models"}
+        first.append(_run_worker("first_segment", **tui))
+    return {
+        "cold_runs": COLD_RUNS,
+        "cold_translate_s": [r["seconds"] for r in imported],
+        "cold_translate_rss_mb": [r["rss_mb"] for r in imported],
+        "cold_import_s": [r["seconds"] for r in fresh],
+        "cold_import_rss_mb": [r["rss_mb"] for r in fresh],
+        "tui_first_segment_s": [r["first_segment_s"] for r in first],
+        "tui_loading_shown": all(r["loading_shown"] for r in first),
+        "tui_first_segment_imports_torch": any(r["torch_imported"] for r in first),
+    }
+
+
+def report_cold(f: dict) -> None:
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    print(f"\ncold process, converted tiny model, median of {f['cold_runs']} runs (all runs in brackets):")
+    rows = [  # (what, seconds, MB or None, target seconds or None, target MB or 0)
+        ("translate, one-sentence article", "cold_translate_s", "cold_translate_rss_mb", 1.0, 250),
+        ("import + translate, new article", "cold_import_s", "cold_import_rss_mb", None, 0),
+        ("TUI: Enter to first translated row", "tui_first_segment_s", None, 1.5, 0),
+    ]
+    for name, seconds_key, rss_key, seconds_target, rss_target in rows:
+        seconds = median(f[seconds_key])
+        line = f"  {name:36s} {seconds:5.2f} s [{', '.join(f'{s:.2f}' for s in f[seconds_key])}]"
+        met = seconds_target is None or seconds <= seconds_target
+        if rss_key:
+            rss = median(f[rss_key])
+            line += f"  {rss:4.0f} MB peak RSS"
+            met = met and (not rss_target or rss <= rss_target)
+        if seconds_target is not None:
+            target = f"<= {seconds_target} s" + (f", <= {rss_target} MB" if rss_target else "")
+            line += f"   target {target}: {'met' if met else 'NOT MET'}"
+        print(line)
+    print(f"  TUI showed 'loading model…': {f['tui_loading_shown']}; imported torch: "
+          f"{f['tui_first_segment_imports_torch']}")  # fmt: skip
+
+
+def bench_cold(json_path: Path | None) -> None:
+    ensure_tiny_model()
+    workdir = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
+    try:
+        figures = run_cold(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    figures["machine"] = _machine()
+    report_cold(figures)
+    if json_path:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 def run_all(model: Path, tiny: Path, sentences: list[str], tokens: int, articles: int, workdir: Path,

@@ -137,7 +137,11 @@ class TranslationWorkflow:
         return report
 
     def translate_article(
-        self, article_id: int, on_progress: ProgressCallback | None = None, target: str | None = None
+        self,
+        article_id: int,
+        on_progress: ProgressCallback | None = None,
+        target: str | None = None,
+        first: int = 0,
     ) -> TranslateReport:
         """Machine-translate an article's body segments; human-owned segments are never touched.
 
@@ -145,7 +149,9 @@ class TranslationWorkflow:
         memory; cached segments come from the store; the rest are deduplicated and sent to the
         engine, each finished batch committed before the next starts. Human-owned segments are
         translated too, into the cache only, so a new model's output is offered as a suggestion;
-        their stale word alignments are computed at the end, while the model is loaded.
+        their stale word alignments are computed at the end, while the model is loaded. The
+        first `first` sentences to translate go first, in a batch of their own (the TUI passes
+        what is on screen).
         """
         started = time.monotonic()
         workspace_target = self.target_language()
@@ -170,7 +176,7 @@ class TranslationWorkflow:
                     raise
                 report.no_model[language] = report.no_model.get(language, 0) + len(group)
                 continue
-            self._translate_group(route, group, reviewed, report, on_progress, started)
+            self._translate_group(route, group, reviewed, report, on_progress, started, first)
         if reviewed:
             self.realign([s for s in wanted if s.status.is_human])
         report.seconds = time.monotonic() - started
@@ -192,6 +198,7 @@ class TranslationWorkflow:
         report: TranslateReport,
         on_progress: ProgressCallback | None,
         started: float,
+        first: int = 0,
     ) -> None:
         todo = [s for s in group if not (reviewed and s.status.is_human)]
         cached = self.store.cached_translations(route.key, (s.source for s in group))
@@ -213,7 +220,7 @@ class TranslationWorkflow:
         if on_progress:
             on_progress(report)
         missing = list(dict.fromkeys(s.source for s in group if s.source not in cached))
-        for results in self._machine_batches(route, missing):
+        for results in self._machine_batches(route, missing, first):
             ids = [sid for source, _ in results for sid in ids_by_source.get(source, ())]
             self.store.put_translations(route.key, results, ids if reviewed else [])
             report.translated += len(ids)
@@ -292,12 +299,14 @@ class TranslationWorkflow:
             needs.append((route.steps[0], [source for source in unique if source not in cached]))
         return needs
 
-    def _machine_batches(self, route: Route, sources: list[str]) -> Iterator[list[tuple[str, Translation]]]:
+    def _machine_batches(
+        self, route: Route, sources: list[str], first: int = 0
+    ) -> Iterator[list[tuple[str, Translation]]]:
         """(source, translation) batches as the engine finishes them; a pivot's two legs are cached too."""
         if not sources:
             return
         if not route.pivoted:
-            for batch in self.translator_for(route.steps[0]).translate_batches(sources):
+            for batch in self.translator_for(route.steps[0]).translate_batches(sources, first):
                 yield [(sources[i], translation) for i, translation in batch]
             return
         first = self._leg(route.steps[0], sources)

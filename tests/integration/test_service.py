@@ -28,9 +28,9 @@ class CountingFactory:
         translator = load_translator(*args, **kwargs)
         real = translator.translate_batches
 
-        def counted(texts):
+        def counted(texts, first=0):
             self.texts.extend(texts)
-            return real(texts)
+            return real(texts, first)
 
         translator.translate_batches = counted
         return translator

@@ -268,8 +268,8 @@ def paced_translator(*args, **kwargs):
     translator = load_translator(*args, **kwargs)
     real = translator.translate_batches
 
-    def paced(texts):
-        for batch in real(texts):
+    def paced(texts, first=0):
+        for batch in real(texts, first):
             time.sleep(0.2)
             yield batch
 

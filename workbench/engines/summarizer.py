@@ -77,33 +77,23 @@ class AbstractiveSummarizer:
     def __init__(
         self, model_dir: Path, backend: str = "ctranslate2", converted_dir: Path | None = None
     ) -> None:
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as transformers_logging
-
         check_model_type(check_model_dir(model_dir), SUMMARY_TYPES, "summarization")
-        transformers_logging.disable_progress_bar()
         self.model_dir = model_dir
         self.backend = backend
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ModelError(f"{model_dir}: cannot load a tokenizer ({str(error).splitlines()[0]})") from None
-        config = read_json(model_dir / "config.json")
-        positions = int(config.get("max_position_embeddings", 1024))
-        self.limit = min(self.tokenizer.model_max_length, positions) - 2  # room for <s> and </s>
-        self.generation = read_json(model_dir / "generation_config.json")
+        generation = read_json(model_dir / "generation_config.json")
+        self._generate: _CTranslate2Generator | _TransformersGenerator
         if backend == "ctranslate2":
-            self._generate = _CTranslate2Generator(model_dir, converted_dir, self.generation, self.tokenizer)
+            self._generate = _CTranslate2Generator(model_dir, converted_dir, generation)
         else:
-            self._generate = _TransformersGenerator(
-                model_dir, self.tokenizer, quantize=backend.endswith("int8")
-            )
+            self._generate = _TransformersGenerator(model_dir, quantize=backend.endswith("int8"))
+        positions = int(read_json(model_dir / "config.json").get("max_position_embeddings", 1024))
+        self.limit = min(self._generate.model_max_length, positions) - 2  # room for <s> and </s>
         self.chunks_summarised = 0
         """Chunks sent to the model so far (map and reduce steps), for tests and diagnostics."""
 
     def count_tokens(self, text: str) -> int:
-        """Tokens without specials; long texts are measured here to be cut, so no length warning."""
-        return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
+        """Tokens without specials, as the model's tokenizer counts them."""
+        return self._generate.count_tokens(text)
 
     def summarize(
         self, paragraphs: Sequence[Sequence[str]], count: int, split: Splitter
@@ -130,11 +120,17 @@ class AbstractiveSummarizer:
 class _TransformersGenerator:
     """`generate()` with the model's own generation config, a batch of chunks at a time."""
 
-    def __init__(self, model_dir: Path, tokenizer, quantize: bool = False) -> None:
+    def __init__(self, model_dir: Path, quantize: bool = False) -> None:
         import torch
         from safetensors import SafetensorError
-        from transformers import AutoModelForSeq2SeqLM
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ModelError(f"{model_dir}: cannot load a tokenizer ({str(error).splitlines()[0]})") from None
         try:
             model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, use_safetensors=True)
         except (OSError, ValueError, KeyError, SafetensorError) as error:
@@ -146,7 +142,11 @@ class _TransformersGenerator:
                 warnings.simplefilter("ignore")
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         self.model = model.eval()
-        self.tokenizer = tokenizer
+        self.model_max_length = self.tokenizer.model_max_length
+
+    def count_tokens(self, text: str) -> int:
+        """Long texts are measured here to be cut, so no length warning."""
+        return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
 
     def __call__(self, chunks: list[str]) -> list[str]:
         import torch
@@ -161,20 +161,27 @@ class _TransformersGenerator:
 
 
 class _CTranslate2Generator:
-    """The same model converted to CTranslate2 int8, decoded with the same generation settings."""
+    """The same model converted to CTranslate2 int8, decoded with the same generation settings.
 
-    def __init__(self, model_dir: Path, converted_dir: Path | None, generation: dict, tokenizer) -> None:
+    Tokens come from the `tokenizers` library (`BartPieces`): with a converted copy this path
+    imports neither transformers nor torch.
+    """
+
+    def __init__(self, model_dir: Path, converted_dir: Path | None, generation: dict) -> None:
         import ctranslate2
 
-        from workbench.engines.ctranslate2_marian import convert_model
+        from workbench.engines.bart_pieces import BartPieces
+        from workbench.engines.ctranslate2_marian import ensure_converted
 
         target = converted_dir or model_dir.parent / f"{model_dir.name}-ctranslate2-int8"
-        self.converted_dir = convert_model(model_dir, target, "int8", aligning=False)
+        self.converted_dir = ensure_converted(model_dir, target, "int8", aligning=False)
         threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
         self.engine = ctranslate2.Translator(
             str(self.converted_dir), device="cpu", compute_type="int8", intra_threads=threads
         )
-        self.tokenizer = tokenizer
+        self.tokenizer = BartPieces(model_dir)
+        self.model_max_length = self.tokenizer.model_max_length
+        self.count_tokens = self.tokenizer.count_tokens
         self.options = {
             "beam_size": int(generation.get("num_beams") or 1),
             "length_penalty": float(generation.get("length_penalty", 1.0)),
@@ -185,16 +192,10 @@ class _CTranslate2Generator:
         }
 
     def __call__(self, chunks: list[str]) -> list[str]:
-        sources = [self.tokenizer.convert_ids_to_tokens(self.tokenizer(chunk).input_ids) for chunk in chunks]
-        results = self.engine.translate_batch(sources, **self.options)
-        return [
-            " ".join(
-                self.tokenizer.decode(
-                    self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]), skip_special_tokens=True
-                ).split()
-            )
-            for result in results
-        ]
+        results = self.engine.translate_batch(
+            [self.tokenizer.tokens(chunk) for chunk in chunks], **self.options
+        )
+        return [" ".join(self.tokenizer.text(result.hypotheses[0]).split()) for result in results]
 
 
 def load_summarizer(

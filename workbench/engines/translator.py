@@ -22,8 +22,11 @@ class Translator(Protocol):
         """Translations of `texts`, in order."""
         ...
 
-    def translate_batches(self, texts: Sequence[str]) -> Iterator[list[tuple[int, Translation]]]:
-        """(index, translation) pairs, yielded batch by batch as they finish."""
+    def translate_batches(
+        self, texts: Sequence[str], first: int = 0
+    ) -> Iterator[list[tuple[int, Translation]]]:
+        """(index, translation) pairs, yielded batch by batch as they finish; the first `first`
+        texts in batches of their own, before the rest."""
         ...
 
     def align(self, pairs: Sequence[tuple[str, str]]) -> list[Translation | None]:

@@ -2,7 +2,8 @@
 
 Translation runs in a thread worker that talks to its own clone of the service (its own
 SQLite connection); after every committed batch it asks this screen to re-read the segments,
-so the article fills in while the keys keep working.
+so the article fills in while the keys keep working. The status says "loading model…" until the
+model is there; the sentences on screen go first, in a batch of their own.
 """
 
 from __future__ import annotations
@@ -88,9 +89,10 @@ class ArticleScreen(Screen[None]):
             previous_block = segment.block_position
         await self.query_one("#segments").mount_all(self.rows)
         self._move_to(self._first_visible())
-        self.app.update_status()
         if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
-            self.action_translate()
+            self.app.status.update(state=self._translating_state())  # busy now, the worker comes...
+            self.call_after_refresh(self.action_translate)  # ...after layout: rows on screen are known
+        self.app.update_status()
 
     # --- cursor ---------------------------------------------------------------------------
 
@@ -330,15 +332,31 @@ class ArticleScreen(Screen[None]):
 
     def action_translate(self) -> None:
         self.query_one("#progress").add_class("running")
-        self.app.status.update(state="translating…")
-        self._translate()
+        self.app.status.update(state=self._translating_state())
+        self._translate(self._untranslated_on_screen())
+
+    def _translating_state(self, done: int = 0, total: int | None = None) -> str:
+        """ "loading model…" until the worker has the model (seconds with some backends), then the count."""
+        if (total is None or done < total) and not self.app.bench.translators_loaded():
+            return "loading model…"
+        return "translating…" if total is None else f"translating {done}/{total}"
+
+    def _untranslated_on_screen(self) -> int:
+        """Untranslated body rows within the visible part of the list: these are translated first."""
+        segments = self.query_one("#segments", VerticalScroll)
+        bottom = segments.scroll_offset.y + segments.size.height
+        return sum(
+            row.segment.status is Status.UNTRANSLATED and row.segment.kind.value == "body"
+            for row in self.rows
+            if row.display and row.virtual_region.y < bottom
+        )
 
     def action_cancel(self) -> None:
         if self.workers.cancel_group(self, "translate"):
             self.app.status.update(state="cancelling…")
 
     @work(thread=True, exclusive=True, group="translate")
-    def _translate(self) -> None:
+    def _translate(self, first: int = 0) -> None:
         worker = get_current_worker()
 
         def progress(report: TranslateReport) -> None:
@@ -348,7 +366,7 @@ class ArticleScreen(Screen[None]):
 
         bench = self.app.bench.clone()
         try:
-            report = bench.translate_article(self.article_id, on_progress=progress)
+            report = bench.translate_article(self.article_id, on_progress=progress, first=first)
         except Cancelled:
             self.app.call_from_thread(self._on_finished, "cancelled", None)
         except WorkbenchError as error:
@@ -360,7 +378,7 @@ class ArticleScreen(Screen[None]):
 
     def _on_progress(self, done: int, total: int) -> None:
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
-        self.app.status.update(state=f"translating {done}/{total}")
+        self.app.status.update(state=self._translating_state(done, total))
         self.reload_segments()
 
     def _on_finished(self, outcome: str, error: str | None, cached: int = 0, total: int = 0) -> None:
