@@ -16,8 +16,8 @@ Errors carry the hub's X-Error-Code (RepoNotFound, RevisionNotFound, EntryNotFou
 Revisions are branch names, `refs/pr/N` (URL-encoded as one segment) or commit hashes.
 
 `drop_after(path, n)` breaks every download of that file after byte n (a connection dropped
-mid-file) until `heal()`; `requests` records every request and `served` every file sent, with
-its Range header.
+mid-file) and `slow_down(path)` sends it slowly (to kill a client midway), until `heal()`;
+`requests` records every request and `served` every file sent, with its Range header.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -75,6 +76,7 @@ class LocalHub:
         self.served: list[tuple[str, str | None]] = []
         """(file name, Range header) of every file content sent (GET), in order."""
         self._drops: dict[str, int] = {}
+        self._slow: set[str] = set()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.hub = self  # type: ignore[attr-defined]
@@ -112,8 +114,14 @@ class LocalHub:
         """Every download of a file named `path` breaks off after byte `nbytes`, until heal()."""
         self._drops[path] = nbytes
 
+    def slow_down(self, path: str) -> None:
+        """Send a file named `path` at about 1 MB/s, so a test can stop its download midway."""
+        self._slow.add(path)
+
     def heal(self) -> None:
+        """Back to normal: no more drops, full speed."""
         self._drops.clear()
+        self._slow.clear()
 
     # -- lookups used by the handler
 
@@ -135,6 +143,9 @@ class LocalHub:
 
     def drop_point(self, path: str) -> int | None:
         return self._drops.get(path)
+
+    def is_slow(self, path: str) -> bool:
+        return path in self._slow
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -305,7 +316,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True  # the client sees the body end early
             return
-        self.wfile.write(data[start:])
+        if not self.hub.is_slow(path):
+            self.wfile.write(data[start:])
+            return
+        for offset in range(start, len(data), 1 << 16):
+            self.wfile.write(data[offset : offset + (1 << 16)])
+            time.sleep(0.06)
 
     def _json(self, payload) -> None:
         data = json.dumps(payload).encode()

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,14 +46,16 @@ def hub():
         yield server
 
 
-def workbench(
-    hub: LocalHub, tmp_path: Path, *args: str, env: dict | None = None
-) -> subprocess.CompletedProcess:
+def workbench(hub: LocalHub, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     """The console script on a temporary workspace and store, pointed at the local hub."""
+    command, env = invocation(hub, tmp_path, *args)
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+
+
+def invocation(hub: LocalHub, tmp_path: Path, *args: str) -> tuple[list[str], dict]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "WORKBENCH_"))}
-    full_env = {**clean, "HF_ENDPOINT": hub.endpoint, "HF_HOME": str(tmp_path / "hf"), **(env or {})}
-    command = [str(WORKBENCH), "-w", str(tmp_path / "W"), "--models-dir", str(tmp_path / "models"), *args]
-    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=600)
+    env = {**clean, "HF_ENDPOINT": hub.endpoint, "HF_HOME": str(tmp_path / "hf")}
+    return [str(WORKBENCH), "-w", str(tmp_path / "W"), "--models-dir", str(tmp_path / "models"), *args], env
 
 
 def error_line(result: subprocess.CompletedProcess) -> str:
@@ -279,6 +282,31 @@ def test_an_interrupted_download_leaves_no_model_and_resumes(hub, opus_shapes, t
     pulled = (tmp_path / "models" / OPUS / "model.safetensors").read_bytes()
     assert pulled == main["model.safetensors"]
     assert not (tmp_path / "models" / ".partial" / OPUS).exists()
+
+
+def test_a_killed_pull_leaves_no_model_and_resumes_where_it_stopped(hub, opus_shapes, tmp_path) -> None:
+    main, _ = opus_shapes["safetensors"]
+    hub.add(OPUS, main)
+    hub.slow_down("model.safetensors")
+    part = tmp_path / "models" / ".partial" / OPUS / "model.safetensors.incomplete"
+    command, env = invocation(hub, tmp_path, "models", "pull", OPUS)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not (part.is_file() and part.stat().st_size > 1_000_000):
+        assert process.poll() is None and time.monotonic() < deadline, "the pull ended before it was killed"
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    kept = part.stat().st_size
+    assert 0 < kept < len(main["model.safetensors"])
+    assert not (tmp_path / "models" / OPUS).exists()
+    hub.heal()
+
+    resumed = workbench(hub, tmp_path, "models", "pull", OPUS)
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert hub.served[-1] == ("model.safetensors", f"bytes={kept}-")
+    assert (tmp_path / "models" / OPUS / "model.safetensors").read_bytes() == main["model.safetensors"]
 
 
 def test_disk_space_is_checked_before_downloading(hub, opus_shapes, tmp_path, monkeypatch) -> None:
