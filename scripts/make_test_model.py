@@ -50,16 +50,27 @@ def recipe_hash(pairs_file: Path, kind: str = "marian", variant: str = "") -> st
     """Changes whenever the fixture, the builder, the reference config, a version or the variant does."""
     versions = " ".join(f"{name}={importlib.metadata.version(name)}" for name in RECIPE_PACKAGES)
     digest = hashlib.sha256(f"{variant}\n{versions}".encode())
-    for path in (pairs_file, BUILDERS[kind], TRAINING, *sorted(REFERENCE.glob("*.json"))):
+    inputs = [pairs_file, BUILDERS[kind], TRAINING, *sorted(REFERENCE.glob("*.json"))]
+    if kind == "marian" and gold_file(pairs_file).is_file():
+        inputs.append(gold_file(pairs_file))
+    for path in inputs:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
+def gold_file(pairs_file: Path) -> Path:
+    """The fixture's gold word alignments (Pharaoh), beside it: `de_en_news.align`."""
+    return pairs_file.with_suffix(".align")
+
+
 def _build_marian(pairs_file: Path, out_dir: Path, languages: tuple[str, str], reverse: bool) -> float:
+    from workbench.engines.alignment_eval import read_pharaoh
     from workbench.engines.tiny_marian import build_tiny_marian, read_pairs
 
     pairs = [(b, a) if reverse else (a, b) for a, b in read_pairs(pairs_file)]
-    return build_tiny_marian(pairs, out_dir, reference_dir=REFERENCE, languages=languages).chrf
+    # Guided alignment where the fixture has gold links in its own direction.
+    gold = read_pharaoh(gold_file(pairs_file)) if gold_file(pairs_file).is_file() and not reverse else None
+    return build_tiny_marian(pairs, out_dir, reference_dir=REFERENCE, languages=languages, gold=gold).chrf
 
 
 def _build_bart(pairs_file: Path, out_dir: Path, languages: tuple[str, str], reverse: bool) -> float:
@@ -92,13 +103,14 @@ def ensure_model(
     a test run and `make run`) wait on one lock and the second finds the first one's build.
     """
     min_chrf = MIN_CHRF[kind] if min_chrf is None else min_chrf
-    variant = "" if (languages, reverse) == (("de", "en"), False) else f"{'-'.join(languages)}:{reverse}"
-    wanted = recipe_hash(pairs_file, kind, variant)
+    wanted = recipe_of(pairs_file, kind, languages, reverse)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with (out_dir.parent / f".{out_dir.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if _stamp(out_dir) == wanted:
             return out_dir
+        for leftover in out_dir.parent.glob(f".{out_dir.name}-*"):  # from a build that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
         with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=f".{out_dir.name}-") as scratch:
             built = Path(scratch) / "model"
             chrf = _BUILD[kind](pairs_file, built, languages, reverse)
@@ -111,6 +123,28 @@ def ensure_model(
             shutil.rmtree(out_dir, ignore_errors=True)
             built.rename(out_dir)
     return out_dir
+
+
+def is_built(
+    out_dir: Path,
+    pairs_file: Path = DEFAULT_PAIRS,
+    kind: str = "marian",
+    languages: tuple[str, str] = ("de", "en"),
+    reverse: bool = False,
+) -> bool:
+    """Whether out_dir holds a model built by the current recipe (cheap: no torch)."""
+    return _stamp(out_dir) == recipe_of(pairs_file, kind, languages, reverse)
+
+
+def recipe_of(
+    pairs_file: Path = DEFAULT_PAIRS,
+    kind: str = "marian",
+    languages: tuple[str, str] = ("de", "en"),
+    reverse: bool = False,
+) -> str:
+    """The recipe hash of a model as ensure_model's arguments describe it."""
+    variant = "" if (languages, reverse) == (("de", "en"), False) else f"{'-'.join(languages)}:{reverse}"
+    return recipe_hash(pairs_file, kind, variant)
 
 
 def _stamp(out_dir: Path) -> str:

@@ -80,3 +80,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "integration" in item.path.parts:
             item.add_marker(pytest.mark.integration)
+
+
+_FIXTURE_MODELS = {"tiny_bart": "tiny-bart", "tiny_fr_en": "tiny-fr-en", "tiny_en_fr": "tiny-en-fr"}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A session with integration tests starts building the stale tiny models it needs at once.
+
+    Every integration module needs de-en (some through module fixtures pytest cannot see); the
+    others only where a collected test asks for them. The builds run on when the session ends.
+    """
+    integration = [item for item in session.items if "integration" in item.path.parts]
+    if integration:
+        used = {name for item in integration for name in getattr(item, "fixturenames", ())}
+        needed = {"tiny-de-en"} | {model for fixture, model in _FIXTURE_MODELS.items() if fixture in used}
+        tiny_models.prebuild(needed)

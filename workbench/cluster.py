@@ -115,6 +115,7 @@ class RayExecutor:
                 "batch_tokens": self.settings.batch_tokens,
                 "converted_dir": str(step.converted_dir),
                 "target_prefix": step.prefix,
+                "alignment": step.alignment,
                 "threads": self.options.cpus_per_worker,
             },
             batch_size=1,

@@ -102,9 +102,11 @@ class TranslationWorkflow:
         name = pair_model(source, target, settings.models, settings.model, languages_of(settings.model))
         path, identity, converted = self._resolve(name)
         prefix = target_prefix(path, target)
-        return Step(
-            source, target, name, path, self._translation_key(identity, path, prefix), prefix, converted
-        )
+        alignment = settings.alignment_source(name)
+        # The alignment source is built into a CTranslate2 copy, so each source has its own.
+        converted = converted.with_name(f"{converted.name}-{alignment.label()}")
+        key = self._translation_key(identity, path, prefix)
+        return Step(source, target, name, path, key, prefix, converted, alignment)
 
     def translator_for(self, step: Step) -> Translator:
         """The loaded translator of one model (and target token), shared with thread clones."""
@@ -117,6 +119,7 @@ class TranslationWorkflow:
                 batch_tokens=self.settings.batch_tokens,
                 converted_dir=step.converted_dir,
                 target_prefix=step.prefix,
+                alignment=step.alignment,
             )
         return translators[step.key]
 

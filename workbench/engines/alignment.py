@@ -2,6 +2,7 @@
 
 Attention is read from a teacher-forced pass over the final output (not from beam search
 internals), so the same code aligns machine output and, later, a reviewer's edited text.
+Which attention is read is a property of the model (`records.AlignmentSource`).
 """
 
 from __future__ import annotations

@@ -11,11 +11,12 @@ Torch-free: the evaluation script and unit tests read gold files without loading
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.records import Translation
 
 Link = tuple[int, int]  # (source word, target word), the order of records.WordPair
 Links = set[Link]
@@ -119,3 +120,27 @@ def precision(sure: Sequence[Links], possible: Sequence[Links], predicted: Seque
 def recall(sure: Sequence[Links], possible: Sequence[Links], predicted: Sequence[Links]) -> float:
     """Corpus recall of the sure links."""
     return LinkCounts.over(sure, possible, predicted).recall
+
+
+Aligner = Callable[[Sequence[tuple[str, str]]], Sequence[Translation | None]]
+"""A translator's forced-decoding alignment (`Translator.align`): what the app computes."""
+
+
+def score_aligner(
+    align: Aligner, pairs: Sequence[tuple[str, str]], gold: Sequence[GoldLine], lines: Sequence[int]
+) -> LinkCounts:
+    """Align the gold target of each chosen line by forced decoding and count links against gold.
+
+    The source text and the gold target are both given, so the score measures the alignment
+    alone, not the translation. A line the aligner cannot take counts as no links predicted.
+    """
+    chosen = [line for line in lines if gold[line] is not None]
+    results = align([pairs[line] for line in chosen])
+    sure, possible, predicted = [], [], []
+    for line, result in zip(chosen, results, strict=True):
+        gold_line = gold[line]
+        assert gold_line is not None
+        sure.append(gold_line[0])
+        possible.append(gold_line[1])
+        predicted.append(set(result.alignment) if result else set())
+    return LinkCounts.over(sure, possible, predicted)

@@ -15,12 +15,12 @@ from pathlib import Path
 from ctranslate2.converters import TransformersConverter
 from transformers.utils import logging as transformers_logging
 
-from workbench.engines.marian import alignment_layer
-from workbench.engines.model_files import ModelError, read_json
+from workbench.engines.model_files import ModelError
+from workbench.records import AlignmentSource
 
 
 class _AligningConverter(TransformersConverter):
-    """The stock converter, with the alignment layer and heads the workbench uses."""
+    """The stock converter, reading alignment from the layer and first heads the workbench reads."""
 
     def __init__(self, model_dir: Path, layer: int, heads: int) -> None:
         super().__init__(str(model_dir))
@@ -33,20 +33,25 @@ class _AligningConverter(TransformersConverter):
         return spec
 
 
-def convert_model(model_dir: Path, target: Path, quantization: str = "int8", aligning: bool = True) -> Path:
+def convert_model(
+    model_dir: Path, target: Path, quantization: str = "int8", alignment: AlignmentSource | None = None
+) -> Path:
     """Convert a transformers model for CTranslate2 into `target` (atomically).
 
-    `aligning` sets the translation alignment layer and heads (see `_AligningConverter`); a
-    summarization model is converted as it is.
+    A translation model gets its `alignment` source built in (CTranslate2 returns the mean of the
+    first N heads of one layer); a summarization model (None) is converted as it is.
     """
     if (target / "model.bin").is_file():
         return target
-    config = read_json(model_dir / "config.json")
-    layer = alignment_layer(int(config.get("decoder_layers", 6)))
-    heads = int(config.get("decoder_attention_heads", 8))
-    converter = (
-        _AligningConverter(model_dir, layer, heads) if aligning else TransformersConverter(str(model_dir))
-    )
+    converter = TransformersConverter(str(model_dir))
+    if alignment is not None:
+        heads = alignment.leading_heads()
+        if heads is None:
+            raise ModelError(
+                f"{model_dir}: CTranslate2 reads alignment from the first N heads of a layer, not heads "
+                f"{list(alignment.heads)}; use --backend transformers or heads = [0, ..., N-1]"
+            )
+        converter = _AligningConverter(model_dir, alignment.layer, heads)
     transformers_logging.disable_progress_bar()  # a TUI and a batch log have their own progress
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))

@@ -3,7 +3,8 @@
 The transformers model is converted once, on first use, into a directory keyed by the source
 model's content hash (so a changed model is converted again, never served stale). Batching,
 clause splitting and alignment are the shared pipeline; the alignment is read from the same
-decoder layer as in the reference backend, averaged over all its heads. Tokens come from the
+source as in the reference backend (by default head 0 of the last decoder layer), built into
+the converted copy. Tokens come from the
 model's SentencePiece files (`marian_pieces`), so with a converted copy neither transformers nor
 torch is imported: a first translation starts in well under a second.
 """
@@ -19,22 +20,23 @@ import ctranslate2
 from workbench.engines.marian_pieces import load_marian_pieces
 from workbench.engines.model_files import check_model_dir, read_json
 from workbench.engines.pipeline import BatchedTranslator
-from workbench.records import Translation
+from workbench.records import GUIDED_HEAD, AlignmentSource, Translation
 
 
 def ensure_converted(
-    model_dir: Path, target: Path, quantization: str = "int8", aligning: bool = True
+    model_dir: Path, target: Path, quantization: str = "int8", alignment: AlignmentSource | None = None
 ) -> Path:
     """The CTranslate2 copy of a model in `target`, converted first when there is none.
 
     Only a conversion imports the converter, and with it transformers and torch; a converted
-    copy is used without them (see `ctranslate2_convert.convert_model` for `aligning`).
+    copy is used without them. `alignment` is built into a translation model's copy (see
+    `ctranslate2_convert.convert_model`); `target` must therefore be keyed by it.
     """
     if (target / "model.bin").is_file():
         return target
     from workbench.engines.ctranslate2_convert import convert_model
 
-    return convert_model(model_dir, target, quantization, aligning)
+    return convert_model(model_dir, target, quantization, alignment)
 
 
 class CTranslate2Translator(BatchedTranslator):
@@ -48,6 +50,7 @@ class CTranslate2Translator(BatchedTranslator):
         batch_tokens: int = 4096,
         compute_type: str = "int8",
         target_prefix: str | None = None,
+        alignment: AlignmentSource = GUIDED_HEAD,
     ) -> None:
         check_model_dir(model_dir)
         config = read_json(model_dir / "config.json")
@@ -62,7 +65,7 @@ class CTranslate2Translator(BatchedTranslator):
         self.beam_size = beam_size or int(generation.get("num_beams") or 1)
         self.max_decoding_length = int(generation.get("max_length") or 512)
         self.min_decoding_length = 1
-        self.converted_dir = ensure_converted(model_dir, converted_dir, compute_type)
+        self.converted_dir = ensure_converted(model_dir, converted_dir, compute_type, alignment)
         # One single-threaded worker per core, each taking part of every batch: on 2 cores this
         # translates 1.5x faster than one worker with 2 threads (measured with the opus-mt shape:
         # 754 against 506 tokens/s), since small matrices spend much of their time synchronising.

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.records import Translation, WordPair
+from workbench.records import GUIDED_HEAD, AlignmentSource, Translation, WordPair
 
 PIVOT = "en"
 PAIR = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
@@ -36,6 +36,8 @@ class Step:
     prefix: str | None = None
     converted_dir: Path | None = None
     """Where the CTranslate2 copy of the model goes."""
+    alignment: AlignmentSource = GUIDED_HEAD
+    """Where this model's word alignment is read (the converted copy has it built in)."""
 
 
 @dataclass(frozen=True)

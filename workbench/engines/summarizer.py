@@ -174,7 +174,7 @@ class _CTranslate2Generator:
         from workbench.engines.ctranslate2_marian import ensure_converted
 
         target = converted_dir or model_dir.parent / f"{model_dir.name}-ctranslate2-int8"
-        self.converted_dir = ensure_converted(model_dir, target, "int8", aligning=False)
+        self.converted_dir = ensure_converted(model_dir, target, "int8")
         threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
         self.engine = ctranslate2.Translator(
             str(self.converted_dir), device="cpu", compute_type="int8", intra_threads=threads

@@ -16,11 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import sentencepiece as spm
 import torch
 from sacrebleu.metrics import CHRF
 from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
+from workbench.engines.alignment import word_ids
+from workbench.engines.alignment_eval import GoldLine, Links
 from workbench.engines.tiny_training import deterministic, train_epochs
 
 TINY_SHAPE = {
@@ -40,12 +43,18 @@ EPOCHS = 120
 _DROPPED_KEYS = ("_num_labels", "id2label", "label2id", "transformers_version", "architectures")
 
 
+HELD_OUT_EVERY = 6
+"""Every sixth gold-aligned pair is kept out of the guided-alignment loss, for evaluation."""
+
+
 @dataclass(frozen=True)
 class BuildReport:
     chrf: float
     epochs: int
     seconds: float
     vocab_size: int
+    alignment_held_out: tuple[int, ...] = ()
+    """Fixture lines (0-based) with gold alignments the guided loss never saw."""
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
@@ -70,25 +79,64 @@ def build_tiny_marian(
     seed: int = 0,
     log: Callable[[str], None] = print,
     languages: tuple[str, str] = ("de", "en"),
+    gold: list[GoldLine] | None = None,
 ) -> BuildReport:
-    """Train by the fixed recipe and save; the report's chrF is the caller's quality gate."""
+    """Train by the fixed recipe and save; the report's chrF is the caller's quality gate.
+
+    With `gold` alignments (one entry per pair), the model is trained like opus-mt: guided
+    alignment on head 0 of its last decoder layer, except for the held-out pairs.
+    """
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
+    held_out = held_out_lines(gold) if gold else ()
     with deterministic(seed):
         tokenizer = _train_tokenizer(pairs, out_dir, vocab_size, languages=languages)
         model = MarianMTModel(_config(reference_dir, len(tokenizer)))
         _zero_start_embedding(model)
+        guide = None
+        if gold:
+            guide = [
+                None if line is None or index in held_out else gold_matrix(tokenizer, *pairs[index], line[0])
+                for index, line in enumerate(gold)
+            ]
         # Post-norm Marian with scaled embeddings collapses into a decoder-only language model
         # (one output for every input) at 1e-3 and above; 5e-4 learns the fixture reliably.
-        train_epochs(model, tokenizer, pairs, lr=5e-4, epochs=epochs, log=log)
+        train_epochs(model, tokenizer, pairs, lr=5e-4, epochs=epochs, log=log, guide=guide)
     model.generation_config = _generation_config(reference_dir, model.config)
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
     chrf = evaluate_chrf(out_dir, pairs)
-    report = BuildReport(chrf, epochs, time.monotonic() - started, len(tokenizer))
+    report = BuildReport(chrf, epochs, time.monotonic() - started, len(tokenizer), held_out)
     (out_dir / "training.json").write_text(json.dumps(report.__dict__, indent=2), encoding="utf-8")
     log(f"built {out_dir}: chrF {chrf:.1f} after {epochs} epochs in {report.seconds:.0f} s")
     return report
+
+
+def held_out_lines(gold: list[GoldLine]) -> tuple[int, ...]:
+    """Every HELD_OUT_EVERY-th gold-aligned line, counted over aligned lines only."""
+    aligned = [index for index, line in enumerate(gold) if line is not None]
+    return tuple(aligned[::HELD_OUT_EVERY])
+
+
+def gold_matrix(tokenizer: MarianTokenizer, source: str, target: str, sure: Links) -> np.ndarray:
+    """Gold word links as a (target tokens x source tokens) distribution, as guided alignment reads it.
+
+    Each target piece gets a uniform distribution over the pieces of the source words its word is
+    surely linked to; pieces of words without a sure link and </s> get an empty row (no guidance).
+    Guiding possible links too (articles, auxiliaries) was measured and aligned held-out pairs
+    worse (AER 0.50 against 0.45).
+    """
+    source_ids = tokenizer(source)["input_ids"]
+    target_ids = tokenizer(text_target=target)["input_ids"]
+    source_words = word_ids(tokenizer.convert_ids_to_tokens(source_ids[:-1]))
+    target_words = word_ids(tokenizer.convert_ids_to_tokens(target_ids[:-1]))
+    matrix = np.zeros((len(target_ids), len(source_ids)), dtype=np.float32)
+    for row, word in enumerate(target_words):
+        linked = {i for i, j in sure if j == word}
+        columns = [col for col, source_word in enumerate(source_words) if source_word in linked]
+        if columns:
+            matrix[row, columns] = 1.0 / len(columns)
+    return matrix
 
 
 def evaluate_chrf(model_dir: Path, pairs: list[tuple[str, str]]) -> float:
@@ -188,7 +236,9 @@ def _config(reference_dir: Path | None, vocab_size: int) -> MarianConfig:
         forced_eos_token_id=0,
         max_position_embeddings=values.get("max_position_embeddings", 512),
     )
-    return MarianConfig(**values)
+    config = MarianConfig(**values)
+    config._attn_implementation = "eager"  # guided alignment reads the attention weights
+    return config
 
 
 def _zero_start_embedding(model: MarianMTModel) -> None:

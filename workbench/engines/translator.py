@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from workbench.records import Translation
+from workbench.records import GUIDED_HEAD, AlignmentSource, Translation
 
 
 class Translator(Protocol):
@@ -51,18 +51,27 @@ def load_translator(
     batch_tokens: int = 4096,
     converted_dir: Path | None = None,
     target_prefix: str | None = None,
+    alignment: AlignmentSource = GUIDED_HEAD,
 ) -> Translator:
     """Build the backend; `converted_dir` is where CTranslate2 keeps its converted copy.
 
-    `target_prefix` is the `>>xx<<` token a multilingual-target model needs before each text.
+    `target_prefix` is the `>>xx<<` token a multilingual-target model needs before each text;
+    `alignment` is where word alignment is read, on either backend.
     """
     backend = resolve_backend(backend)
     if backend == "ctranslate2":
         from workbench.engines.ctranslate2_marian import CTranslate2Translator
 
-        converted = converted_dir or model_dir.parent / f"{model_dir.name}-ctranslate2-int8"
+        converted = (
+            converted_dir or model_dir.parent / f"{model_dir.name}-ctranslate2-int8-{alignment.label()}"
+        )
         return CTranslate2Translator(
-            model_dir, converted, beam_size=beam_size, batch_tokens=batch_tokens, target_prefix=target_prefix
+            model_dir,
+            converted,
+            beam_size=beam_size,
+            batch_tokens=batch_tokens,
+            target_prefix=target_prefix,
+            alignment=alignment,
         )
     if backend in ("transformers", "transformers-int8"):
         from workbench.engines.marian import MarianTranslator
@@ -73,5 +82,6 @@ def load_translator(
             batch_tokens=batch_tokens,
             quantize=backend == "transformers-int8",
             target_prefix=target_prefix,
+            alignment=alignment,
         )
     raise ValueError(f"unknown backend '{backend}'")
