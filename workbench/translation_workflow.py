@@ -12,6 +12,7 @@ others, exported and summarised on request), and leaves the reviewed segments al
 
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -164,6 +165,7 @@ class TranslationWorkflow:
         report = TranslateReport()
         wanted = self._to_translate(info, target)
         if reviewed:
+            self._keep_target_language(info, target)
             report.skipped_human = sum(s.status.is_human for s in wanted)
             report.from_memory = self.fill_from_memory(wanted)
             if report.from_memory:
@@ -184,6 +186,20 @@ class TranslationWorkflow:
             self.realign([s for s in wanted if s.status.is_human])
         report.seconds = time.monotonic() - started
         return report
+
+    def _keep_target_language(self, info: ArticleInfo, target: str) -> None:
+        """Body segments already in the target language are translated: their translation is
+        themselves (cached under an identity key, so counts, summaries and exports see them)."""
+        same = [
+            s
+            for s in self.store.segments(info.id)
+            if s.kind is BlockKind.BODY
+            and s.status is Status.UNTRANSLATED
+            and self._source_language(s, info) == target
+        ]
+        if same:
+            results = [(s.source, as_is(s.source)) for s in same]
+            self.store.put_translations(identity_key(target), results, [s.id for s in same])
 
     def _to_translate(self, info: ArticleInfo, target: str) -> list[Segment]:
         """Body segments whose language is not the target's."""
@@ -344,8 +360,12 @@ class TranslationWorkflow:
             segment, status=Status.UNTRANSLATED, target=None, score=None, alignment=(), mt_key=None,
             mt_text=None, origin=None, alignment_stale=False,
         )  # fmt: skip
-        if segment.kind is not BlockKind.BODY or self._source_language(segment, info) == target:
+        if segment.kind is not BlockKind.BODY:
             return bare
+        if self._source_language(segment, info) == target:  # already in that language
+            kept = as_is(segment.source)
+            return replace(bare, status=Status.MT, target=kept.text, alignment=kept.alignment,
+                           mt_key=identity_key(target), mt_text=kept.text)  # fmt: skip
         try:
             route = self.route(self._source_language(segment, info), target)
         except ModelError:
@@ -367,3 +387,14 @@ class TranslationWorkflow:
 
     def translators_loaded(self) -> bool:
         return bool(self._engine.translators)
+
+
+def identity_key(language: str) -> str:
+    """The cache key of texts kept as they are because they are in `language` already."""
+    return json.dumps({"identity": language})
+
+
+def as_is(text: str) -> Translation:
+    """A text as its own translation: each word aligned to itself."""
+    words = len(text.split())
+    return Translation(text, tuple((i, i) for i in range(words)), 0.0, 0)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.paths import SEEDS
+from tests.paths import ROOT, SEEDS
 from workbench import cli
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
@@ -33,7 +33,7 @@ def test_quiet_is_one_line_per_article_and_one_for_one_article(tmp_path, tiny_mo
     (line,) = one.stdout.splitlines()
     assert CLOSING_LINE.match(line)
     assert "Loading" not in one.stderr  # no weight-loading bar either
-    several = _run(tmp_path, tiny_model, "--quiet", "translate", "seeds/")
+    several = _run(tmp_path, tiny_model, "translate", "seeds/", "--quiet")
     assert several.returncode == 0, several.stderr
     lines = several.stdout.splitlines()
     assert len(lines) == 6 and CLOSING_LINE.match(lines[-1])
@@ -97,3 +97,45 @@ def test_a_ray_client_address_is_understood_with_the_cluster_extra(tmp_path, tin
     assert result.stderr.strip().splitlines() == [
         "workbench: error: cannot reach the Ray cluster at ray://127.0.0.1:9: ray client connection timeout"
     ]
+
+
+def test_a_block_already_in_the_target_language_is_its_own_translation(make_bench, pairs, tmp_path) -> None:
+    german = " ".join(source for source, _ in pairs[1:4])
+    english = " ".join(target for _, target in pairs[4:8])
+    path = tmp_path / "mixed.txt"
+    path.write_text(f"{pairs[0][0]}\n\n{german}\n\n{english}\n", encoding="utf-8")
+    bench = make_bench()
+    (result,) = bench.import_paths([path])
+    body = [s for s in bench.segments(result.article_id) if s.kind.value == "body"]
+    kept = [s for s in body if s.language == "en"]
+    assert len(kept) == 4, [(s.language, s.source) for s in body]
+    report = bench.translate_article(result.article_id)
+    assert report.segments == len(body) - len(kept)  # only the German ones went to the model
+    info = bench.article(result.article_id)
+    assert info.translated == info.segments == len(body)
+    after = {s.id: s for s in bench.segments(result.article_id)}
+    assert all(after[s.id].target == s.source and after[s.id].status.value == "mt" for s in kept)
+    summary = bench.summarize(result.article_id, mode="auto")
+    assert "from the source text" not in summary.note
+    # --to the article's own language: the German blocks are theirs already (the English one
+    # would need an en-de model, which is not here)
+    into_german = make_bench(offline=True).segments(result.article_id, "de")
+    german_body = [s for s in into_german if s.kind.value == "body" and s.language == "de"]
+    assert german_body and all(s.target == s.source for s in german_body)
+    assert {s.target for s in into_german if s.language == "en"} == {None}
+
+
+def test_batch_translate_runs_from_any_directory(tmp_path, tiny_model) -> None:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "WORKBENCH_MODEL": str(tiny_model), "WORKBENCH_MODELS_DIR": str(tmp_path / "m")}
+    env.pop("WORKBENCH_WORKSPACE", None)
+    script = ROOT / "scripts" / "batch_translate.py"
+    argv = [sys.executable, str(script), f"../seeds/{SEED}", "--out", "out", "--format", "txt", "--quiet"]
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert CLOSING_LINE.match(result.stdout.strip())
+    (output,) = (elsewhere / "out").iterdir()
+    assert "Russia declines to comment on North Korean soldiers" in output.read_text(encoding="utf-8")
+    assert (elsewhere / ".workbench" / "workbench.db").is_file()
