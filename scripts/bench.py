@@ -14,6 +14,8 @@
   the cluster extra, a local Ray with 2 workers (with the tiny trained model: a random model never
   stops generating).
 - How often int8 output differs from the float32 reference (tiny model, fixture sentences).
+- `--adapt` (on its own): `workbench adapt`'s fine-tuning on CPU with the opus-mt-de-en-shaped
+  model: seconds per epoch over 100 pairs and the peak RSS of the process.
 - `--cold` (on its own): a fresh process with the model already converted: wall time and peak RSS
   of `workbench translate` on a one-sentence article, and in the TUI (pilot) the time from Enter
   on an article to its first translated row.
@@ -25,6 +27,7 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import math
 import platform
 import random
 import resource
@@ -204,6 +207,83 @@ def worker_first_paint(workspace: Path, started: float) -> dict:
     return {"first_paint_s": app.painted - started, "torch_imported": "torch" in sys.modules}
 
 
+ADAPT_PAIRS = 100
+ADAPT_HELD_OUT = 10
+
+
+def worker_adapt(model: Path, workdir: Path, epochs: int, threads: int) -> dict:
+    """Fine-tune the opus-mt-shaped model on 100 fixture pairs as `workbench adapt` does.
+
+    Validation uses 10 other fixture pairs; the random model never emits an end token, so the
+    greedy chrF it computes decodes the full 256 tokens per sentence (the worst case), and is
+    reported apart from the training time.
+    """
+    from workbench.engines.adaptation import AdaptConfig, adapt_model
+    from workbench.engines.tiny_marian import read_pairs
+
+    pairs = read_pairs(PAIRS)
+    train, validation = pairs[:ADAPT_PAIRS], pairs[ADAPT_PAIRS : ADAPT_PAIRS + ADAPT_HELD_OUT]
+    epoch_seconds: list[float] = []
+    step_cpu: list[float] = []  # process CPU seconds after each step: contention-free work measure
+
+    def progress(report) -> None:
+        if report.epoch_seconds is None:
+            step_cpu.append(time.process_time())
+        else:
+            epoch_seconds.append(report.epoch_seconds)
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    config = AdaptConfig(epochs=epochs, patience=epochs, threads=threads)
+    stats = adapt_model(model, train, validation, workdir / "adapted", config, progress)
+    total = time.perf_counter() - started
+    per_step_cpu = (step_cpu[-1] - step_cpu[0]) / (len(step_cpu) - 1)
+    return {"epoch_s": epoch_seconds, "total_s": total, "steps": stats.steps, "rss_mb": _peak_rss_mb(),
+            "step_cpu_s": per_step_cpu, "total_cpu_s": time.process_time() - cpu_started}  # fmt: skip
+
+
+def run_adapt(model: Path, workdir: Path) -> dict:
+    """The adaptation figures, and the extrapolation to 500 pairs with the default epochs."""
+    from workbench.adaptation_workflow import default_epochs
+
+    result = _run_worker("adapt", model=model, workdir=workdir, epochs=2, threads=2)
+    per_epoch = sum(result["epoch_s"]) / len(result["epoch_s"])
+    overhead = result["total_s"] - sum(result["epoch_s"])  # loading, validation, greedy chrF, saving
+    epochs_500 = default_epochs(450, 16)  # 500 pairs, 10% held out
+    steps_500 = epochs_500 * math.ceil(450 / 16)
+    return {
+        "adapt_step_cpu_s": result["step_cpu_s"],
+        "adapt_total_cpu_s": result["total_cpu_s"],
+        "adapt_500_steps": steps_500,
+        "adapt_500_cpu_s": steps_500 * result["step_cpu_s"],
+        "adapt_pairs": ADAPT_PAIRS,
+        "adapt_epoch_s": per_epoch,
+        "adapt_epochs_s": result["epoch_s"],
+        "adapt_total_s": result["total_s"],
+        "adapt_overhead_s": overhead,
+        "adapt_rss_mb": result["rss_mb"],
+        "adapt_500_epochs": epochs_500,
+        "adapt_500_estimate_s": epochs_500 * per_epoch * 450 / ADAPT_PAIRS + overhead,
+    }
+
+
+def report_adapt(f: dict) -> None:
+    print(f"\nworkbench adapt, opus-mt-de-en shape, {f['adapt_pairs']} pairs, 2 threads, batch 16:")
+    epochs = ", ".join(f"{s:.1f}" for s in f["adapt_epochs_s"])
+    print(f"  {f['adapt_epoch_s']:.1f} s per epoch ({epochs}); peak RSS {f['adapt_rss_mb']:.0f} MB")
+    print(f"  whole run {f['adapt_total_s']:.1f} s, of which {f['adapt_overhead_s']:.1f} s outside training")
+    print(f"  {f['adapt_step_cpu_s']:.1f} CPU-s per step; whole run {f['adapt_total_cpu_s']:.0f} CPU-s")
+    estimate = f["adapt_500_estimate_s"]
+    met = "met" if estimate <= 300 and f["adapt_rss_mb"] <= 4096 else "NOT MET"
+    print(
+        f"  500 pairs ({f['adapt_500_epochs']} epochs over 450, extrapolated): {estimate:.0f} s as measured, "
+        f"target <= 300 s and < 4 GB: {met}"
+    )
+    print(
+        f"  500 pairs from CPU time: {f['adapt_500_steps']} steps x {f['adapt_step_cpu_s']:.1f} CPU-s = "
+        f"{f['adapt_500_cpu_s']:.0f} CPU-s, {f['adapt_500_cpu_s'] / 2:.0f} s on two idle cores at best"
+    )
+
+
 def _run_worker(name: str, **kwargs) -> dict:
     payload = json.dumps(
         {"name": name, **{k: str(v) if isinstance(v, Path) else v for k, v in kwargs.items()}}
@@ -227,6 +307,7 @@ def _worker_main(payload: str) -> None:
         "convert": worker_convert,
         "agreement": worker_agreement,
         "first_paint": worker_first_paint,
+        "adapt": worker_adapt,
         "cold_command": worker_cold_command,
         "first_segment": worker_first_segment,
     }[name]
@@ -268,10 +349,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer sentences and articles: under 3 minutes")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument("--cold", action="store_true", help="only the cold-start figures (converted model)")
+    parser.add_argument("--adapt", action="store_true", help="only the fine-tuning figures (workbench adapt)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         _worker_main(args.worker)
+        return
+    if args.adapt:
+        bench_adapt(args.json)
         return
     if args.cold:
         bench_cold(args.json)
@@ -420,6 +505,24 @@ def bench_cold(json_path: Path | None) -> None:
     report_cold(figures)
     if json_path:
         json_path.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def bench_adapt(json_path: Path | None) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
+    try:
+        figures = run_adapt(ensure_bench_model(), workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    figures["machine"] = _machine()
+    report_adapt(figures)
+    if json_path:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+# --- cold start (--cold): a fresh process with a converted model -------------------------------
+
+COLD_RUNS = 3
+COLD_ARTICLE = ROOT / "seeds" / "000_bb1e4186efedc55e.txt"
 
 
 def run_all(model: Path, tiny: Path, sentences: list[str], tokens: int, articles: int, workdir: Path,

@@ -43,8 +43,9 @@ ADAPTED_DIR = "adapted"
 REPLAY_LIMIT = 5000
 """Replay pairs read at most (a seeded sample of a longer file); each epoch mixes in
 `replay_ratio` replay pairs per training pair, the next ones each time (engines/adaptation.py)."""
-STEP_BUDGET = 100
-"""Default epochs aim at about this many optimizer steps, within MIN_EPOCHS..MAX_EPOCHS."""
+STEP_BUDGET = 50
+"""Default epochs aim at about this many optimizer steps, within MIN_EPOCHS..MAX_EPOCHS: 500
+pairs get 2 epochs (58 steps of 16), which fits 5 minutes on two cores (docs/performance.md)."""
 MIN_EPOCHS, MAX_EPOCHS = 2, 10
 
 

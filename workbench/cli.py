@@ -282,7 +282,7 @@ def _add_adapt(add_command) -> None:
         help="AdamW learning rate (default: 5e-5)",
     )
     adapt.add_argument(
-        "--epochs", type=_positive, help="at most this many passes (default: about 100 steps, 2 to 10 passes)"
+        "--epochs", type=_positive, help="at most this many passes (default: about 50 steps, 2 to 10 passes)"
     )
     adapt.add_argument("--batch-size", type=_positive, default=16, help="pairs per step (default: 16)")
     adapt.add_argument(

@@ -476,6 +476,7 @@ def export_tmx(workspace: Workspace, args: argparse.Namespace) -> int:
     print(f"wrote {count} translation units to {args.file}")
     return 0
 
+
 def adapt(workspace: Workspace, args: argparse.Namespace) -> int:
     """Fine-tune the model on the memory's approved pairs; the last line names the new model."""
     from workbench.adaptation_workflow import AdaptOptions
