@@ -3,7 +3,8 @@
 Translation runs in a thread worker that talks to its own clone of the service (its own
 SQLite connection); after every committed batch it asks this screen to re-read the segments,
 so the article fills in while the keys keep working. The status says "loading model…" until the
-model is there; the sentences on screen go first, in a batch of their own.
+model is there; the sentences on screen go first, in a batch of their own, and the worker
+starts before the screen's first paint.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from workbench.records import Segment, Status, Summary, TranslateReport
 from workbench.service import Cancelled, EditConflict
 from workbench.tui.dialogs import EditDialog, HistoryDialog, SuggestionDialog
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
+
+SCREEN_CHROME_LINES = 6
+"""Header, column heads, segment info, status bar and footer: the lines that are not the list."""
 
 
 class SegmentList(VerticalScroll, can_focus=False):
@@ -89,10 +93,9 @@ class ArticleScreen(Screen[None]):
             previous_block = segment.block_position
         await self.query_one("#segments").mount_all(self.rows)
         self._move_to(self._first_visible())
-        if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
-            self.app.status.update(state=self._translating_state())  # busy now, the worker comes...
-            self.call_after_refresh(self.action_translate)  # ...after layout: rows on screen are known
         self.app.update_status()
+        if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
+            self.action_translate()
 
     # --- cursor ---------------------------------------------------------------------------
 
@@ -333,6 +336,7 @@ class ArticleScreen(Screen[None]):
     def action_translate(self) -> None:
         self.query_one("#progress").add_class("running")
         self.app.status.update(state=self._translating_state())
+        self.app.update_status()
         self._translate(self._untranslated_on_screen())
 
     def _translating_state(self, done: int = 0, total: int | None = None) -> str:
@@ -342,14 +346,24 @@ class ArticleScreen(Screen[None]):
         return "translating…" if total is None else f"translating {done}/{total}"
 
     def _untranslated_on_screen(self) -> int:
-        """Untranslated body rows within the visible part of the list: these are translated first."""
-        segments = self.query_one("#segments", VerticalScroll)
-        bottom = segments.scroll_offset.y + segments.size.height
-        return sum(
-            row.segment.status is Status.UNTRANSLATED and row.segment.kind.value == "body"
-            for row in self.rows
-            if row.display and row.virtual_region.y < bottom
-        )
+        """Untranslated body rows on screen from the cursor down: these are translated first.
+
+        Estimated from the terminal's size rather than read from the layout, so the worker
+        starts before the screen's first paint (which takes a good part of a second): a row
+        takes a line per half-width of its source text, and a paragraph's first row one more.
+        """
+        lines = self.app.size.height - SCREEN_CHROME_LINES
+        column = max(self.app.size.width // 2 - 4, 10)
+        count = 0
+        for index in range(self.cursor, len(self.rows)):
+            if lines <= 0:
+                break
+            if not self._visible(index):
+                continue
+            row = self.rows[index]
+            lines -= -(-len(row.segment.source) // column) + row.has_class("paragraph-start")
+            count += row.segment.status is Status.UNTRANSLATED and row.segment.kind.value == "body"
+        return count
 
     def action_cancel(self) -> None:
         if self.workers.cancel_group(self, "translate"):
