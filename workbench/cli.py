@@ -135,7 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tr.add_argument("--include-boilerplate", action="store_true", help="keep boilerplate in the txt output")
     tr.add_argument("--jobs", type=_positive, default=1, help="articles translated in parallel processes")
-    tr.add_argument("--quiet", action="store_true", help="a log line per article instead of a progress bar")
+    tr.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar: a line per finished article when there are several, then the closing line",
+    )
     tr.add_argument("--print", dest="print_result", action="store_true", help="print the articles after")
     _add_target(tr)
     tr.add_argument(
