@@ -134,7 +134,7 @@ class ArticleScreen(Screen[None]):
             return
         segment = row.segment
         parts = [segment.status.value]
-        if segment.origin == "tm" and segment.status.is_human:
+        if segment.from_memory:
             parts.append("from translation memory")
         if segment.pivoted:
             parts.append("translated through English")

@@ -110,7 +110,7 @@ class SegmentRow(Widget):
         flagged = bool(self.flags)
         self.set_class(flagged, "flagged")
         marker = _MARKERS.get(segment.status, "!" if flagged else " ")
-        if segment.origin == "tm" and segment.status is Status.EDITED:
+        if segment.from_memory:
             marker = "≡"
         self.query_one(".marker", Static).update(("▶" if self.has_class("cursor") else " ") + marker)
         source_hi: set[int] = set()
