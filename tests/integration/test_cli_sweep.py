@@ -139,3 +139,13 @@ def test_batch_translate_runs_from_any_directory(tmp_path, tiny_model) -> None:
     (output,) = (elsewhere / "out").iterdir()
     assert "Russia declines to comment on North Korean soldiers" in output.read_text(encoding="utf-8")
     assert (elsewhere / ".workbench" / "workbench.db").is_file()
+
+
+def test_a_reversed_model_is_listed_by_its_direction(tmp_path, tiny_en_fr, capsys) -> None:
+    """Built as README says (`--languages en-fr --reverse` over the fr-en fixture): listed en-fr."""
+    shutil.copytree(tiny_en_fr, tmp_path / "models" / "tiny-en-fr")
+    assert (
+        cli.main(["-w", str(tmp_path / "W"), "--models-dir", str(tmp_path / "models"), "models", "list"]) == 0
+    )
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if "tiny-en-fr" in line]
+    assert line.split()[:2] == ["en-fr", "tiny-en-fr"]
