@@ -14,11 +14,11 @@
   the cluster extra, a local Ray with 2 workers (with the tiny trained model: a random model never
   stops generating).
 - How often int8 output differs from the float32 reference (tiny model, fixture sentences).
-- `--adapt` (on its own): `workbench adapt`'s fine-tuning on CPU with the opus-mt-de-en-shaped
-  model: seconds per epoch over 100 pairs and the peak RSS of the process.
 - `--cold` (on its own): a fresh process with the model already converted: wall time and peak RSS
   of `workbench translate` on a one-sentence article, and in the TUI (pilot) the time from Enter
   on an article to its first translated row.
+- `--adapt` (on its own): `workbench adapt`'s fine-tuning on CPU with the opus-mt-de-en-shaped
+  model: seconds per epoch over 100 pairs and the peak RSS of the process.
 """
 
 from __future__ import annotations
@@ -40,11 +40,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from make_test_model import ensure_model, recipe_of  # noqa: E402  (torch-free)
 
 REFERENCE = ROOT / "scripts" / "reference" / "opus-mt-de-en"
 PAIRS = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
 BENCH_MODEL = ROOT / ".cache" / "bench-models" / "opus-mt-de-en-shaped"
-TINY_MODEL = ROOT / ".cache" / "test-models" / "tiny-de-en"
+TINY_MODEL = ROOT / ".cache" / "test-models" / recipe_of(PAIRS) / "tiny-de-en"
+"""The tests' tiny de-en model: the same cache folder, keyed by its recipe."""
 SYSTEMS = ("naive", "batched", "torch_int8", "default")
 
 
@@ -64,9 +68,7 @@ def ensure_bench_model() -> Path:
 
 
 def ensure_tiny_model() -> Path:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from make_test_model import ensure_model
-
+    """The tests' tiny de-en model, built by its recipe into the tests' cache when missing."""
     return ensure_model(TINY_MODEL, PAIRS)
 
 
@@ -348,8 +350,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="workbench benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer sentences and articles: under 3 minutes")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
-    parser.add_argument("--cold", action="store_true", help="only the cold-start figures (converted model)")
     parser.add_argument("--adapt", action="store_true", help="only the fine-tuning figures (workbench adapt)")
+    parser.add_argument("--cold", action="store_true", help="only the cold-start figures (converted model)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -375,6 +377,18 @@ def main() -> None:
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def bench_adapt(json_path: Path | None) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
+    try:
+        figures = run_adapt(ensure_bench_model(), workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    figures["machine"] = _machine()
+    report_adapt(figures)
+    if json_path:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 # --- cold start (--cold): a fresh process with a converted model -------------------------------
@@ -521,24 +535,6 @@ def bench_cold(json_path: Path | None) -> None:
     report_cold(figures)
     if json_path:
         json_path.write_text(json.dumps(figures, indent=2) + "\n")
-
-
-def bench_adapt(json_path: Path | None) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
-    try:
-        figures = run_adapt(ensure_bench_model(), workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    figures["machine"] = _machine()
-    report_adapt(figures)
-    if json_path:
-        json_path.write_text(json.dumps(figures, indent=2) + "\n")
-
-
-# --- cold start (--cold): a fresh process with a converted model -------------------------------
-
-COLD_RUNS = 3
-COLD_ARTICLE = ROOT / "seeds" / "000_bb1e4186efedc55e.txt"
 
 
 def run_all(model: Path, tiny: Path, sentences: list[str], tokens: int, articles: int, workdir: Path,

@@ -99,26 +99,32 @@ def ensure_model(
 ) -> Path:
     """Build the model into out_dir unless an identical build is already there.
 
-    Raises QualityGateError when the build misses `min_chrf`. Concurrent callers (two test runs,
-    a test run and `make run`) wait on one lock and the second finds the first one's build.
+    Raises QualityGateError when the build misses `min_chrf`, and again without rebuilding for as
+    long as the recipe is the same (a fixed recipe gives the same model). Concurrent callers (two
+    test runs, a test run and `make run`) wait on one lock and the second finds the first's build.
     """
     min_chrf = MIN_CHRF[kind] if min_chrf is None else min_chrf
     wanted = recipe_of(pairs_file, kind, languages, reverse)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    failed = out_dir.parent / f".{out_dir.name}.failed"
     with (out_dir.parent / f".{out_dir.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if _stamp(out_dir) == wanted:
             return out_dir
+        if failed.is_file() and failed.read_text().startswith(wanted):  # deterministic: no retry
+            raise QualityGateError(failed.read_text().partition("\n")[2].strip())
         for leftover in out_dir.parent.glob(f".{out_dir.name}-*"):  # from a build that was killed
             shutil.rmtree(leftover, ignore_errors=True)
         with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=f".{out_dir.name}-") as scratch:
             built = Path(scratch) / "model"
             chrf = _BUILD[kind](pairs_file, built, languages, reverse)
             if chrf < min_chrf:
-                raise QualityGateError(
+                reason = (
                     f"{out_dir.name}: chrF {chrf:.1f} < {min_chrf} after its fixed recipe: "
                     f"the model did not learn {pairs_file.name}"
                 )
+                failed.write_text(f"{wanted}\n{reason}\n")
+                raise QualityGateError(reason)
             (built / "recipe.txt").write_text(wanted + "\n")
             shutil.rmtree(out_dir, ignore_errors=True)
             built.rename(out_dir)

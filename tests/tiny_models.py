@@ -96,7 +96,9 @@ def prebuild(needed: set[str]) -> list[subprocess.Popen]:
         stale = [n for n in queue if n in needed and not make.is_built(model_dir(n), **RECIPES[n])]
         if stale:
             command = [sys.executable, "-m", "tests.tiny_models", *stale]
-            started.append(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL))
+            # Quiet: a failed build is reported by the first test that needs its model.
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+            started.append(subprocess.Popen(command, cwd=ROOT, **quiet))
     return started
 
 

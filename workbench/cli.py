@@ -14,10 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.engines.translator import BACKENDS
 from workbench.errors import WorkbenchError
 from workbench.export.files import COMBINED_NAME
-from workbench.settings import DEFAULT_MODEL, DEFAULT_SUMMARY_MODEL, load_workspace
+from workbench.settings import BACKENDS, DEFAULT_MODEL, DEFAULT_SUMMARY_MODEL, load_workspace
 
 
 def _positive(text: str) -> int:

@@ -77,7 +77,7 @@ def test_jsonl_has_one_record_per_segment(seeds_out) -> None:
         body = [r for r in records if r["kind"] == "body"]
         assert all(r["status"] == "mt" and r["target"] and r["score"] < 0 for r in body)
         assert all(isinstance(pair, list) and len(pair) == 2 for r in body for pair in r["alignment"])
-        assert {r["model"] for r in body} == {str(ROOT / ".cache" / "test-models" / "tiny-de-en")}
+        assert {r["model"] for r in body} == {str(tiny_models.de_en())}
     combined = (out / "combined.jsonl").read_text().splitlines()
     assert len(combined) == sum(len(_segments(workspace, stem)) for stem in STEMS)
 

@@ -91,15 +91,7 @@ def write_atomic(path: Path, data: bytes, protected: Iterable[Path] = ()) -> Non
 
     The file gets the mode a plain `open()` would give (0666 less the umask), not mkstemp's 0600.
     """
-    check_target(path, protected)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        clean_stale_temps(path.parent)
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent
-        )
-    except OSError as error:
-        raise _output_error(path, error) from None
+    handle, temp_name = _temp_beside(path, protected)
     try:
         with os.fdopen(handle, "wb") as temp:
             os.fchmod(temp.fileno(), 0o666 & ~_umask())
@@ -118,16 +110,12 @@ def write_atomic(path: Path, data: bytes, protected: Iterable[Path] = ()) -> Non
 def replacing(path: Path, protected: Iterable[Path] = ()) -> Iterator[Path]:
     """A temp path beside `path`, for writers that need a name (SQLite's backup API): renamed
     over `path` when the block ends without error, removed otherwise. Checked like write_atomic."""
-    check_target(path, protected)
+    handle, temp_name = _temp_beside(path, protected)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        clean_stale_temps(path.parent)
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent
-        )
         os.close(handle)
         os.chmod(temp_name, 0o666 & ~_umask())
     except OSError as error:
+        Path(temp_name).unlink(missing_ok=True)
         raise _output_error(path, error) from None
     temp = Path(temp_name)
     try:
@@ -137,6 +125,18 @@ def replacing(path: Path, protected: Iterable[Path] = ()) -> Iterator[Path]:
         raise _output_error(path, error) from None
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _temp_beside(path: Path, protected: Iterable[Path]) -> tuple[int, str]:
+    """A new temp file in `path`'s directory, named so a later run can tell it is stale, after
+    `check_target` has allowed `path`; one-line errors name `path`."""
+    check_target(path, protected)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_temps(path.parent)
+        return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as error:
+        raise _output_error(path, error) from None
 
 
 def clean_stale_temps(directory: Path) -> list[Path]:
