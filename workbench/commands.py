@@ -362,15 +362,20 @@ def models(workspace: Workspace, action: str, names: list[str]) -> int:
             _print_adaptation(model.path)
         return 0
     if action == "pull":
-        if settings.offline:  # --offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE: never the network
-            raise model_files.ModelError(
-                "offline (--offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE is set): nothing is "
-                "downloaded; run `workbench models pull` without it on a machine with a network"
-            )
         default_languages = model_files.languages_of(settings.model)
+        wanted = {}
         for name in names or [settings.model]:
             pair = parse_pair(name)
-            model = pair_model(*pair, settings.models, settings.model, default_languages) if pair else name
+            wanted[name] = (
+                pair_model(*pair, settings.models, settings.model, default_languages) if pair else name
+            )
+        if settings.offline:  # --offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE: never the network
+            raise model_files.ModelError(
+                f"offline (--offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE is set): "
+                f"{', '.join(wanted.values())} not downloaded; "
+                f"run `workbench models pull {' '.join(wanted)}` on a machine with a network"
+            )
+        for name, model in wanted.items():
             if Path(model).expanduser().is_dir():
                 print(f"{name}: {model} is a local directory; nothing to pull")
                 continue
@@ -461,12 +466,12 @@ def import_tmx(workspace: Workspace, args: argparse.Namespace) -> int:
     with _open(workspace, create=True) as bench:
         for path in args.files:
             try:
-                read, new = bench.import_tmx(path)
+                read, new, skipped = bench.import_tmx(path)
             except WorkbenchError as error:
                 print(f"error: {error}", file=sys.stderr)
                 failed += 1
                 continue
-            print(f"{path}: {read} pairs read, {new} new in the translation memory")
+            print(f"{path}: {read} pairs read, {new} new in the translation memory{skipped}")
     return 1 if failed else 0
 
 

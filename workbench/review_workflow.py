@@ -182,11 +182,13 @@ class ReviewWorkflow:
         ]
         return self.store.fill_from_memory(fills, MEMORY_REVIEWER) if fills else 0
 
-    def import_tmx(self, path: Path) -> tuple[int, int]:
-        """Add a TMX file's pairs for the model's language pair to the memory: (read, new)."""
+    def import_tmx(self, path: Path) -> tuple[int, int, str]:
+        """Add a TMX file's pairs for the model's language pair to the memory: (read, new, and a
+        note on the units skipped for another language, empty when there were none)."""
         source, target = self._language_pair()
-        pairs = read_tmx(path, source, target)
-        return len(pairs), self.store.add_memory(pairs, f"tmx:{path.name}", self.settings.reviewer)
+        found = read_tmx(path, source, target)
+        new = self.store.add_memory(found.pairs, f"tmx:{path.name}", self.settings.reviewer)
+        return len(found.pairs), new, found.skipped_note(source, target)
 
     def export_memory(self, path: Path, include_imported: bool = False) -> int:
         """Write the approved pairs (and imported ones, if asked) as TMX; returns how many."""

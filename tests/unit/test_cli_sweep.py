@@ -233,6 +233,7 @@ def test_pull_offline_never_downloads(tmp_path, monkeypatch, capsys) -> None:
         (line,) = capsys.readouterr().err.splitlines()
         assert line.startswith("workbench: error: offline (--offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE")
         assert line.endswith("on a machine with a network")
+        assert "acme/opus-mt-xx-yy not downloaded; run `workbench models pull acme/opus-mt-xx-yy`" in line
 
 
 def test_the_pivot_error_names_the_missing_leg(tmp_path) -> None:

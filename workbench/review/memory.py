@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -37,7 +38,26 @@ def _language(code: str) -> str:
     return code.split("-")[0].split("_")[0].lower()
 
 
-def read_tmx(path: Path, source_language: str, target_language: str) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class TmxPairs:
+    """What a TMX file holds for one language pair, and what it holds besides."""
+
+    pairs: list[tuple[str, str]]
+    skipped: int = 0
+    """Units without text in both languages of the pair (another pair, or one language only)."""
+    other_languages: tuple[str, ...] = ()
+    """The languages of the skipped units, so the reader sees why they were skipped."""
+
+    def skipped_note(self, source: str, target: str) -> str:
+        if not self.skipped:
+            return ""
+        units = "unit" if self.skipped == 1 else "units"
+        return (
+            f"; {self.skipped} {units} skipped (no {source}-{target} pair; {', '.join(self.other_languages)})"
+        )
+
+
+def read_tmx(path: Path, source_language: str, target_language: str) -> TmxPairs:
     """(source, target) pairs of a TMX file for one language pair; region subtags are ignored."""
     try:
         data = read_bytes(path)  # a regular file within the import limit: a FIFO cannot hang this
@@ -49,7 +69,7 @@ def read_tmx(path: Path, source_language: str, target_language: str) -> list[tup
         raise WorkbenchError(f"{path}: not a TMX file ({error.msg})") from None
     if root.tag != "tmx":
         raise WorkbenchError(f"{path}: not a TMX file (root element <{root.tag}>)")
-    pairs = []
+    pairs, skipped, others = [], 0, set()
     for unit in root.iter("tu"):
         texts = {}
         for variant in unit.iter("tuv"):
@@ -60,6 +80,9 @@ def read_tmx(path: Path, source_language: str, target_language: str) -> list[tup
         source, target = texts.get(source_language), texts.get(target_language)
         if source and target:
             pairs.append((source, target))
+        else:
+            skipped += 1
+            others.update(language or "no language" for language in texts)
     if not pairs:
         raise WorkbenchError(f"{path}: no {source_language}-{target_language} translation units")
-    return pairs
+    return TmxPairs(pairs, skipped, tuple(sorted(others)))
