@@ -245,7 +245,7 @@ def worker_adapt(model: Path, workdir: Path, epochs: int, threads: int) -> dict:
 
 def run_adapt(model: Path, workdir: Path) -> dict:
     """The adaptation figures, and the extrapolation to 500 pairs with the default epochs."""
-    from workbench.adaptation_workflow import default_epochs
+    from workbench.service.adaptation import default_epochs
 
     result = _run_worker("adapt", model=model, workdir=workdir, epochs=2, threads=2)
     per_epoch = sum(result["epoch_s"]) / len(result["epoch_s"])

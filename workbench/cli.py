@@ -259,7 +259,7 @@ def _positive_float(text: str) -> float:
 
 
 def _add_adapt(add_command) -> None:
-    """`workbench adapt`: fine-tune the model on the translation memory (see adaptation_workflow)."""
+    """`workbench adapt`: fine-tune the model on the translation memory (see service/adaptation.py)."""
     adapt = add_command("adapt", help="fine-tune the model on the approved pairs of the translation memory")
     adapt.add_argument(
         "--include-imported", action="store_true", help="also train on the pairs imported from TMX files"

@@ -64,7 +64,7 @@ def _report_imports(results: list, quiet: bool = False) -> list[tuple[str, str]]
 def translate(workspace: Workspace, args: argparse.Namespace) -> int:
     if args.quiet:  # no download or weight-loading bars either (read when transformers loads)
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
-    from workbench.batch import BatchOptions, run_batch
+    from workbench.service.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         out_dir=args.out,
@@ -98,7 +98,7 @@ def translate(workspace: Workspace, args: argparse.Namespace) -> int:
 def _cluster_options(args: argparse.Namespace):
     if not args.ray:
         return None
-    from workbench.cluster import ClusterOptions
+    from workbench.service.cluster import ClusterOptions
 
     return ClusterOptions(
         address=None if args.ray == "local" else args.ray,
@@ -484,7 +484,7 @@ def export_tmx(workspace: Workspace, args: argparse.Namespace) -> int:
 
 def adapt(workspace: Workspace, args: argparse.Namespace) -> int:
     """Fine-tune the model on the memory's approved pairs; the last line names the new model."""
-    from workbench.adaptation_workflow import AdaptOptions
+    from workbench.service.adaptation import AdaptOptions
 
     options = AdaptOptions(
         include_imported=args.include_imported,
@@ -509,7 +509,7 @@ def adapt(workspace: Workspace, args: argparse.Namespace) -> int:
 
 def _print_adaptation(model_dir: Path) -> None:
     """`models list`: an adapted model's base, date and validation scores (from its metadata)."""
-    from workbench.adaptation_workflow import adaptation_of
+    from workbench.service.adaptation import adaptation_of
 
     meta = adaptation_of(model_dir)
     if meta:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from workbench.cache_key import CacheKey
+
 WordPair = tuple[int, int]
 """(source word index, target word index); words are the whitespace-split tokens of each text."""
 
@@ -143,9 +145,15 @@ class Segment:
         )
 
     @property
+    def cache_key(self) -> CacheKey | None:
+        """What wrote the machine translation (its model, or both legs through English)."""
+        return CacheKey.parse(self.mt_key)
+
+    @property
     def pivoted(self) -> bool:
         """Machine-translated through English (the cache key of a pivot route says so)."""
-        return bool(self.mt_key) and self.mt_key.startswith('{"pivot"')
+        key = self.cache_key
+        return key is not None and key.pivoted
 
 
 @dataclass(frozen=True)

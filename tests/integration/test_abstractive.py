@@ -53,7 +53,7 @@ def test_long_article_is_summarised_map_reduce_with_provenance(summarizing) -> N
     paragraphs = [
         " ".join(s.target for s in body if s.block_position == p) for p in {s.block_position for s in body}
     ]
-    chunks = bench._engine.summarizer.chunks(paragraphs)
+    chunks = bench.session.summarizer.chunks(paragraphs)
     assert len(chunks) >= 3, "the article must not fit the tiny model at once"
     chunk_of = {s.id: next(i for i, chunk in enumerate(chunks) if s.target in chunk) for s in body}
     # as many sentences as chunks: the map step's outputs are the summary
@@ -71,7 +71,7 @@ def test_a_short_summary_of_a_long_article_reduces_the_chunk_summaries(summarizi
     bench, article_id = summarizing
     body = _body(bench, article_id)
     summary = bench.summarize(article_id, sentences=1)
-    summarizer = bench._engine.summarizer
+    summarizer = bench.session.summarizer
     map_chunks = len(summarizer.chunks([" ".join(s.target for s in body)]))
     assert summarizer.chunks_summarised > map_chunks  # the map step, then at least one reduce
     (sentence,) = summary.sentences

@@ -17,7 +17,7 @@ import pytest
 from sacrebleu.metrics import CHRF
 
 from tests.tiny_models import DE_EN_PAIRS
-from workbench.adaptation_workflow import ADAPTED_DIR, METADATA_FILE, AdaptOptions
+from workbench.service.adaptation import ADAPTED_DIR, METADATA_FILE, AdaptOptions
 from workbench.cli import main
 from workbench.engines.model_files import list_models
 from workbench.engines.tiny_marian import read_pairs
@@ -122,7 +122,7 @@ def test_adapted_model_learns_the_house_spelling(make_bench, tmp_path, pairs, re
     assert settings.model == str(adapted.absolute())
     switched = make_bench(model=settings.model, backend="transformers")
     assert switched.model_is_adapted() and not bench.model_is_adapted()
-    assert switched.model().mt_key != bench.model().mt_key
+    assert switched.model().key != bench.model().key
     (result,) = switched.import_paths([_article(tmp_path, HELD_OUT)])
     switched.translate_article(result.article_id)
     (segment,) = [s for s in switched.segments(result.article_id) if s.source == HELD_OUT]
@@ -180,7 +180,7 @@ def test_a_model_without_weights_is_one_line(make_bench, tmp_path, tiny_model, c
 
 
 def test_use_keeps_the_rest_of_the_settings_file(tmp_path) -> None:
-    from workbench.adaptation_workflow import set_workspace_model
+    from workbench.service.adaptation import set_workspace_model
 
     toml = tmp_path / TOML_NAME
     toml.write_text('# house settings\nreviewer = "ana"\n\n[models]\n"fr-en" = "x"\n', encoding="utf-8")
@@ -192,7 +192,7 @@ def test_use_keeps_the_rest_of_the_settings_file(tmp_path) -> None:
 
 
 def test_replay_file_errors_name_the_line(tmp_path) -> None:
-    from workbench.adaptation_workflow import AdaptRefused, read_replay
+    from workbench.service.adaptation import AdaptRefused, read_replay
 
     path = tmp_path / "replay.tsv"
     path.write_text("a\tb\nno tab here\n", encoding="utf-8")

@@ -46,12 +46,12 @@ def test_a_cached_summary_does_not_load_the_model(make_bench, tiny_bart, tmp_pat
     (result,) = first.import_paths([SEEDS / SEED])
     first.translate_article(result.article_id)
     made = first.summarize(result.article_id, mode="abstractive")
-    assert made.mode == "abstractive" and first._engine.summarizer is not None
+    assert made.mode == "abstractive" and first.session.summarizer is not None
     for mode in ("abstractive", "auto"):
         again = make_bench(summary_model=str(tiny_bart))
         cached = again.summarize(result.article_id, mode=mode)
         assert cached.sentences == made.sentences and cached.mode == "abstractive"
-        assert again._engine.summarizer is None, "the model was loaded for a cached summary"
+        assert again.session.summarizer is None, "the model was loaded for a cached summary"
 
 
 def test_show_and_review_diff_over_machine_output_and_edits(

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("ray", reason="the cluster extra is not installed: pip install -e '.[cluster]'")
 from tests import tiny_models
 from tests.paths import ROOT
-from workbench.cluster import ClusterOptions, RayExecutor
+from workbench.service.cluster import ClusterOptions, RayExecutor
 from workbench.records import Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace

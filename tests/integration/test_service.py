@@ -114,7 +114,7 @@ def test_a_changed_model_does_not_serve_stale_cache(make_bench, tiny_model, tmp_
         (changed / "generation_config.json").read_text().replace('"num_beams": 4', '"num_beams": 2')
     )
     other = make_bench(model=str(changed))
-    assert other.model().mt_key != bench.model().mt_key
+    assert other.model().key != bench.model().key
     report = other.translate_articles([1])
     assert report.from_cache == 0 and report.translated == report.segments
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.cache_key import CacheKey
 from workbench.ingest.article import parse_article
 from workbench.records import Status, Translation
 from workbench.store.database import ImportOutcome, Store, StoreError
@@ -60,7 +61,7 @@ def test_new_revision_keeps_edits_of_unchanged_segments(store: Store) -> None:
     assert "Die Lage ist ernst." not in segments
     # The history of the segment that disappeared is still in the database.
     rows = store._db.execute("SELECT new_target FROM edits WHERE source = 'Die Lage ist ernst.'").fetchall()
-    assert rows == [("The situation is grave.",)]
+    assert [row["new_target"] for row in rows] == ["The situation is grave."]
 
 
 def test_machine_translation_never_overwrites_a_human_edit(store: Store) -> None:
@@ -68,7 +69,7 @@ def test_machine_translation_never_overwrites_a_human_edit(store: Store) -> None
     segment = store.segments(article_id)[1]
     store.change_segment(segment.id, "Human text.", Status.EDITED, "ana")
     mt = Translation("Machine text.", ((0, 0),), -0.1, 3)
-    store.put_translations("key", [(segment.source, mt)], [segment.id])
+    store.put_translations(CacheKey(model="m"), [(segment.source, mt)], [segment.id])
     after = store.segment(segment.id)
     assert after.target == "Human text."
     assert after.status is Status.EDITED
@@ -78,9 +79,9 @@ def test_cached_translation_round_trip(store: Store) -> None:
     article_id, _ = store.save_article(_article())
     segment = store.segments(article_id)[0]
     mt = Translation("The situation in the east", ((0, 0), (1, 1), (3, 4)), -0.25, 6)
-    store.put_translations("key-a", [(segment.source, mt)], [segment.id])
-    assert store.cached_translations("key-a", [segment.source]) == {segment.source: mt}
-    assert store.cached_translations("key-b", [segment.source]) == {}
+    store.put_translations(CacheKey(model="a"), [(segment.source, mt)], [segment.id])
+    assert store.cached_translations(CacheKey(model="a"), [segment.source]) == {segment.source: mt}
+    assert store.cached_translations(CacheKey(model="b"), [segment.source]) == {}
     current = store.segment(segment.id)
     assert (current.status, current.target, current.alignment) == (Status.MT, mt.text, mt.alignment)
 

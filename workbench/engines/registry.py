@@ -11,12 +11,12 @@ in its vocabulary; the target's token is put before every source text.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.cache_key import CacheKey
 from workbench.records import GUIDED_HEAD, AlignmentSource, Translation, WordPair
 
 PIVOT = "en"
@@ -31,7 +31,7 @@ class Step:
     target: str
     model: str
     path: Path
-    key: str
+    key: CacheKey
     """The machine-translation cache key of this model with these settings."""
     prefix: str | None = None
     converted_dir: Path | None = None
@@ -47,11 +47,11 @@ class Route:
     steps: tuple[Step, ...]
 
     @property
-    def key(self) -> str:
+    def key(self) -> CacheKey:
         """The cache key of the route's output: the model's, or both models' for a pivot."""
         if len(self.steps) == 1:
             return self.steps[0].key
-        return json.dumps({"pivot": PIVOT, "steps": [json.loads(s.key) for s in self.steps]}, sort_keys=True)
+        return CacheKey.through(PIVOT, tuple(step.key for step in self.steps))
 
     @property
     def pivoted(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -29,19 +28,5 @@ class ExportArticle:
 
 def model_name(segment: Segment) -> str | None:
     """The model id named in a segment's machine-translation cache key."""
-    return key_model_name(segment.mt_key)
-
-
-def key_model_name(mt_key: str | None) -> str | None:
-    """The model a cache key names; "a + b" for a route through English."""
-    if not mt_key:
-        return None
-    try:
-        key = json.loads(mt_key)
-    except ValueError:
-        return None
-    if not isinstance(key, dict):
-        return None
-    if "pivot" in key:
-        return " + ".join(str(step.get("model")) for step in key.get("steps", []))
-    return key.get("model")
+    key = segment.cache_key
+    return key.model_name if key else None

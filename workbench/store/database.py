@@ -14,10 +14,13 @@ import uuid
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from workbench.cache_key import CacheKey
 from workbench.records import (
     Article,
     ArticleInfo,
@@ -80,6 +83,7 @@ class Store:
             if unclean:
                 check_wal_belongs(path)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self._db.row_factory = sqlite3.Row  # rows are read by column name, never by position
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -99,6 +103,11 @@ class Store:
     def close(self) -> None:
         self._db.close()
         self._lock.release()
+
+    def _value(self, sql: str, *parameters: object) -> Any:
+        """The first column of the first row (a count, an id, a setting), or None without a row."""
+        row = self._db.execute(sql, parameters).fetchone()
+        return row[0] if row else None
 
     def _ensure_identity(self) -> str:
         """The database's id (guard.py), made once and checkpointed into the file at once."""
@@ -158,7 +167,7 @@ class Store:
         self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        version = self._value("PRAGMA user_version")
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer workbench (schema {version} > {SCHEMA_VERSION}); "
@@ -189,13 +198,13 @@ class Store:
             row = db.execute(
                 "SELECT id, content_hash FROM articles WHERE path = ?", (article.path,)
             ).fetchone()
-            if row and row[1] == article.content_hash:
-                return row[0], ImportOutcome.UNCHANGED
+            if row and row["content_hash"] == article.content_hash:
+                return row["id"], ImportOutcome.UNCHANGED
             if row is None:
                 article_id = self._insert_article(db, article)
                 outcome = ImportOutcome.NEW
             else:
-                article_id = row[0]
+                article_id = row["id"]
                 self._update_article(db, article_id, article)
                 outcome = ImportOutcome.REVISED
             self._replace_blocks(db, article_id, article.blocks)
@@ -282,21 +291,17 @@ class Store:
             db.execute(f"DELETE FROM blocks WHERE id IN ({marks})", old_blocks)
 
     def articles(self) -> list[ArticleInfo]:
-        return [ArticleInfo(*row) for row in self._db.execute(_ARTICLE_INFO_SQL + " ORDER BY a.id")]
+        return [_article_info(row) for row in self._db.execute(_ARTICLE_INFO_SQL + " ORDER BY a.id")]
 
     def article(self, article_id: int) -> ArticleInfo | None:
         row = self._db.execute(_ARTICLE_INFO_SQL + " WHERE a.id = ?", (article_id,)).fetchone()
-        return ArticleInfo(*row) if row else None
+        return _article_info(row) if row else None
 
     def article_id_for_content(self, path: str, content_hash: str) -> int | None:
-        row = self._db.execute(
-            "SELECT id FROM articles WHERE path = ? AND content_hash = ?", (path, content_hash)
-        ).fetchone()
-        return row[0] if row else None
+        return self._value("SELECT id FROM articles WHERE path = ? AND content_hash = ?", path, content_hash)
 
     def article_id_for_path(self, path: str) -> int | None:
-        row = self._db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
+        return self._value("SELECT id FROM articles WHERE path = ?", path)
 
     # --- segments -------------------------------------------------------------------------
 
@@ -319,24 +324,24 @@ class Store:
 
     # --- machine translation cache ----------------------------------------------------------
 
-    def cached_translations(self, mt_key: str, sources: Iterable[str]) -> dict[str, Translation]:
+    def cached_translations(self, key: CacheKey, sources: Iterable[str]) -> dict[str, Translation]:
         found: dict[str, Translation] = {}
-        unique = list(dict.fromkeys(sources))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for source, target, score, alignment, tokens in self._db.execute(
+        for chunk, marks in _chunks(list(dict.fromkeys(sources))):
+            for row in self._db.execute(
                 "SELECT source, target, score, alignment, tokens FROM translations"
                 f" WHERE mt_key = ? AND source IN ({marks})",
-                (mt_key, *chunk),
+                (key.text(), *chunk),
             ):
-                found[source] = Translation(target, _pairs(alignment), score, tokens)
+                found[row["source"]] = Translation(
+                    row["target"], _pairs(row["alignment"]), row["score"], row["tokens"]
+                )
         return found
 
     def put_translations(
-        self, mt_key: str, results: Iterable[tuple[str, Translation]], segment_ids: Iterable[int]
+        self, key: CacheKey, results: Iterable[tuple[str, Translation]], segment_ids: Iterable[int]
     ) -> None:
         """Cache a batch of machine translations and make them current for these segments."""
+        mt_key = key.text()
         rows = [
             (mt_key, source, t.text, t.score, json.dumps(t.alignment), t.tokens, _now())
             for source, t in results
@@ -350,10 +355,10 @@ class Store:
             )
             self._assign(db, mt_key, segment_ids)
 
-    def assign_translations(self, mt_key: str, segment_ids: Iterable[int]) -> None:
+    def assign_translations(self, key: CacheKey, segment_ids: Iterable[int]) -> None:
         """Make cached translations current for these segments."""
         with self._transaction() as db:
-            self._assign(db, mt_key, segment_ids)
+            self._assign(db, key.text(), segment_ids)
 
     @staticmethod
     def _assign(db: sqlite3.Connection, mt_key: str, segment_ids: Iterable[int]) -> None:
@@ -494,7 +499,7 @@ class Store:
             " WHERE s.article_id = ?",
             (article_id,),
         )
-        return {row[0] for row in rows}
+        return {row["segment_id"] for row in rows}
 
     def machine_translations(self, source: str) -> list[tuple[str, str, float]]:
         """(mt_key, text, score) of every cached machine translation of a source text."""
@@ -520,29 +525,25 @@ class Store:
     def memory_for(self, sources: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Exact matches: source -> (target, origin), the most recent entry where there are several."""
         found: dict[str, tuple[str, str]] = {}
-        unique = list(dict.fromkeys(sources))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for source, target, origin in self._db.execute(
+        for chunk, marks in _chunks(list(dict.fromkeys(sources))):
+            for row in self._db.execute(
                 f"SELECT source, target, origin FROM memory WHERE source IN ({marks}) ORDER BY at, rowid",
                 chunk,
             ):
-                found[source] = (target, origin)
+                found[row["source"]] = (row["target"], row["origin"])
         return found
 
     def memory_sources(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT DISTINCT source FROM memory")]
+        return [row["source"] for row in self._db.execute("SELECT DISTINCT source FROM memory")]
 
     def memory_entries(self, origin_prefix: str = "") -> list[tuple[str, str, str, str, str]]:
         """(source, target, origin, reviewer, at) rows whose origin starts with `origin_prefix`."""
-        return list(
-            self._db.execute(
-                "SELECT source, target, origin, reviewer, at FROM memory"
-                " WHERE substr(origin, 1, ?) = ? ORDER BY at, rowid",
-                (len(origin_prefix), origin_prefix),
-            )
+        rows = self._db.execute(
+            "SELECT source, target, origin, reviewer, at FROM memory"
+            " WHERE substr(origin, 1, ?) = ? ORDER BY at, rowid",
+            (len(origin_prefix), origin_prefix),
         )
+        return [(row["source"], row["target"], row["origin"], row["reviewer"], row["at"]) for row in rows]
 
     # --- summaries -------------------------------------------------------------------------
 
@@ -552,7 +553,7 @@ class Store:
             "SELECT text_hash, body FROM summaries WHERE article_id = ? AND settings_key = ?",
             (article_id, settings_key),
         ).fetchone()
-        return (row[0], row[1]) if row else None
+        return (row["text_hash"], row["body"]) if row else None
 
     def put_summary(self, article_id: int, settings_key: str, text_hash: str, body: str) -> None:
         with self._transaction() as db:
@@ -565,10 +566,9 @@ class Store:
     # --- model fingerprints -----------------------------------------------------------------
 
     def model_hash(self, path: str, signature: str) -> str | None:
-        row = self._db.execute(
-            "SELECT sha256 FROM model_hashes WHERE path = ? AND signature = ?", (path, signature)
-        ).fetchone()
-        return row[0] if row else None
+        return self._value(
+            "SELECT sha256 FROM model_hashes WHERE path = ? AND signature = ?", path, signature
+        )
 
     def put_model_hash(self, path: str, signature: str, sha256: str) -> None:
         with self._transaction() as db:
@@ -580,8 +580,7 @@ class Store:
     # --- workspace facts ---------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return self._value("SELECT value FROM meta WHERE key = ?", key)
 
     def set_meta(self, key: str, value: str) -> None:
         with self._transaction() as db:
@@ -595,15 +594,13 @@ class Store:
         return found is not None
 
     def integrity_ok(self) -> bool:
-        return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return self._value("PRAGMA integrity_check") == "ok"
 
 
 def _retire(db: sqlite3.Connection, segment_ids: list[int]) -> None:
     """Detach segments from their blocks before the blocks go: those with human work, history
     or suggestions are kept (retired), the others deleted."""
-    for start in range(0, len(segment_ids), 500):
-        chunk = segment_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in _chunks(segment_ids):
         db.execute(
             f"UPDATE segments SET block_id = NULL WHERE id IN ({marks})"
             " AND (status IN ('edited', 'approved', 'needs-work')"
@@ -632,6 +629,13 @@ def _relink_history(db: sqlite3.Connection, article_id: int, segment_id: int, so
             "UPDATE segments SET status = ?, target = ?, version = ? WHERE id = ?",
             (status, target, linked, segment_id),
         )
+
+
+def _chunks(values: list, size: int = 500) -> Iterator[tuple[list, str]]:
+    """`values` in pieces SQLite takes as one `IN (...)` list, with that list's placeholders."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _check_workspace_files(path: Path) -> None:
@@ -684,57 +688,66 @@ def _database_fault(error: sqlite3.Error) -> str:
 _ARTICLE_INFO_SQL = """
 SELECT a.id, a.path, a.title, a.outlet, a.language, a.revision,
        (SELECT COUNT(*) FROM segments s JOIN blocks b ON b.id = s.block_id
-         WHERE s.article_id = a.id AND b.kind = 'body'),
+         WHERE s.article_id = a.id AND b.kind = 'body') AS segments,
        (SELECT COUNT(*) FROM segments s JOIN blocks b ON b.id = s.block_id
-         WHERE s.article_id = a.id AND b.kind = 'body' AND s.status != 'untranslated'),
+         WHERE s.article_id = a.id AND b.kind = 'body' AND s.status != 'untranslated') AS translated,
        (SELECT COUNT(*) FROM segments s JOIN blocks b ON b.id = s.block_id
          WHERE s.article_id = a.id AND b.kind = 'body' AND s.status IN ('edited', 'approved', 'needs-work'))
+         AS reviewed
 FROM articles a
 """
 
 _SEGMENT_SQL = """
-SELECT s.id, s.article_id, b.position, s.position, s.source, b.kind, b.reason, b.language,
-       b.is_title, s.status, s.target, s.mt_key, t.target, t.score, t.alignment,
-       s.origin, s.alignment, s.human_score, s.version
+SELECT s.id, s.article_id, b.position AS block_position, s.position, s.source, b.kind, b.reason,
+       b.language, b.is_title, s.status, s.target AS human_target, s.mt_key, t.target AS mt_target,
+       t.score AS mt_score, t.alignment AS mt_alignment, s.origin, s.alignment AS human_alignment,
+       s.human_score, s.version
 FROM segments s
 JOIN blocks b ON b.id = s.block_id
 LEFT JOIN translations t ON t.mt_key = s.mt_key AND t.source = s.source
 """
 
 
-def _segment(row: tuple) -> Segment:
-    (seg_id, article_id, block_pos, pos, source, kind, reason, language, is_title, status) = row[:10]
-    human_target, mt_key, mt_target, mt_score, mt_alignment = row[10:15]
-    origin, human_alignment, human_score, version = row[15:]
-    status = Status(status)
-    target = human_target if status.is_human else mt_target
+def _article_info(row: sqlite3.Row) -> ArticleInfo:
+    return ArticleInfo(**{name: row[name] for name in _ARTICLE_INFO_FIELDS})
+
+
+_ARTICLE_INFO_FIELDS = tuple(field.name for field in fields(ArticleInfo))
+
+
+def _segment(row: sqlite3.Row) -> Segment:
+    """A segment's current text: the human one in a human state, else its machine translation,
+    with the word alignment that belongs to that text (none yet: stale, for a human text)."""
+    status = Status(row["status"])
+    mt_target = row["mt_target"]
+    target = row["human_target"] if status.is_human else mt_target
     stale = False
-    if status.is_human and human_alignment is not None:
-        pairs, score = _pairs(human_alignment), human_score
-    elif target is not None and target == mt_target and mt_alignment:
-        pairs, score = _pairs(mt_alignment), mt_score  # the machine text, aligned when translated
+    if status.is_human and row["human_alignment"] is not None:
+        pairs, score = _pairs(row["human_alignment"]), row["human_score"]
+    elif target is not None and target == mt_target and row["mt_alignment"]:
+        pairs, score = _pairs(row["mt_alignment"]), row["mt_score"]  # aligned when translated
     else:
         pairs, score = (), None
         stale = status.is_human and target is not None
     return Segment(
-        id=seg_id,
-        article_id=article_id,
-        block_position=block_pos,
-        position=pos,
-        source=source,
-        kind=BlockKind(kind),
-        reason=reason,
-        language=language,
-        is_title=bool(is_title),
+        id=row["id"],
+        article_id=row["article_id"],
+        block_position=row["block_position"],
+        position=row["position"],
+        source=row["source"],
+        kind=BlockKind(row["kind"]),
+        reason=row["reason"],
+        language=row["language"],
+        is_title=bool(row["is_title"]),
         status=status,
         target=target,
         score=score,
         alignment=pairs,
-        mt_key=mt_key,
+        mt_key=row["mt_key"],
         mt_text=mt_target,
-        origin=origin,
+        origin=row["origin"],
         alignment_stale=stale,
-        version=version,
+        version=row["version"],
     )
 
 

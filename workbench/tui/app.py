@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from workbench.adaptation_workflow import AdaptedModel, AdaptOptions
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
+from workbench.service.adaptation import AdaptedModel, AdaptOptions
 from workbench.settings import Workspace
 from workbench.tui.article_list import ArticleListScreen
 from workbench.tui.article_view import ArticleScreen

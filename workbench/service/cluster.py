@@ -61,14 +61,14 @@ class RayExecutor:
             try:
                 with warnings.catch_warnings():  # Ray's own advice on a timeout: the line below says it
                     warnings.simplefilter("ignore")
+                    # A cluster of our own gets the CPUs the actors need; a running one has its own.
+                    cpus = None if options.address else options.workers * options.cpus_per_worker
                     ray.init(
                         address=options.address,
+                        num_cpus=cpus,
                         include_dashboard=False,
                         log_to_driver=False,
                         configure_logging=False,
-                        **(
-                            {} if options.address else {"num_cpus": options.workers * options.cpus_per_worker}
-                        ),
                     )
             except (ConnectionError, RuntimeError, ValueError) as error:
                 raise ClusterError(f"cannot reach the Ray cluster at {options.address}: {error}") from None
@@ -124,8 +124,8 @@ class RayExecutor:
             num_gpus=self.options.gpus_per_worker,
         )
         for batch in translated.iter_batches(batch_size=1, batch_format="pandas"):
-            for row in batch.itertuples(index=False):
-                yield [_from_json(text, result) for text, result in zip(row.texts, row.results, strict=True)]
+            for texts, results in zip(batch["texts"], batch["results"], strict=True):
+                yield [_from_json(text, result) for text, result in zip(texts, results, strict=True)]
 
     def shutdown(self) -> None:
         """Stop the local Ray this executor started; a cluster (or a caller's Ray) stays up."""

@@ -18,7 +18,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from workbench.cluster import ClusterOptions
 from workbench.engines.model_files import ModelError
 from workbench.export.document import ExportArticle
 from workbench.export.files import COMBINED_NAME, DiskFull, OutputError, output_stem, write_atomic
@@ -26,6 +25,7 @@ from workbench.export.formats import FORMATS
 from workbench.export.jsonl import render_jsonl
 from workbench.records import TranslateReport
 from workbench.service import Workbench
+from workbench.service.cluster import ClusterOptions
 from workbench.settings import Workspace
 
 ArticleProgress = Callable[[int, TranslateReport], None]
@@ -85,7 +85,8 @@ def run_batch(
         if options.out_dir:
             documents[article_id] = bench.export_document(article_id, options.target)
             try:
-                result.outputs += _write_article(documents[article_id], names[article_id], options, protected)
+                document, stem = documents[article_id], names[article_id]
+                result.outputs += _write_article(document, options.out_dir, stem, options, protected)
             except DiskFull:
                 raise  # every later write would fail too; the translations are committed
             except OutputError as error:
@@ -102,9 +103,9 @@ def run_batch(
 
 
 def _prefetch_on_cluster(bench: Workbench, article_ids: Sequence[int], options: BatchOptions) -> None:
-    from workbench.cluster import RayExecutor
+    from workbench.service.cluster import RayExecutor
 
-    executor = RayExecutor(bench.settings, options.cluster)
+    executor = RayExecutor(bench.settings, options.cluster or ClusterOptions())
     try:
         bench.prefetch(article_ids, executor, options.target)
     finally:
@@ -121,12 +122,12 @@ def _check_out_dir(out_dir: Path) -> None:
 
 
 def _write_article(
-    document: ExportArticle, stem: str, options: BatchOptions, protected: Sequence[Path]
+    document: ExportArticle, out_dir: Path, stem: str, options: BatchOptions, protected: Sequence[Path]
 ) -> list[Path]:
     paths = []
     for name in options.formats:
         output = FORMATS[name]
-        path = options.out_dir / f"{stem}.{output.extension}"
+        path = out_dir / f"{stem}.{output.extension}"
         write_atomic(path, output.render(document, options.include_boilerplate), protected)
         paths.append(path)
     return paths
@@ -174,10 +175,13 @@ def _start_worker(workspace: Workspace, events: queue.Queue, threads: int) -> No
 
 
 def _worker_translate(article_id: int, target: str | None) -> TranslateReport | str:
-    def forward(report: TranslateReport) -> None:
-        _worker_events.put((article_id, report))
+    bench, events = _worker_bench, _worker_events
+    assert bench is not None and events is not None, "the pool's initializer opens the workspace"
 
-    return _translate_one(_worker_bench, article_id, forward, target)
+    def forward(report: TranslateReport) -> None:
+        events.put((article_id, report))
+
+    return _translate_one(bench, article_id, forward, target)
 
 
 def _translate_parallel(

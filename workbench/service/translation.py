@@ -1,29 +1,33 @@
-"""The translation half of the service: target language, routes between languages, the run.
+"""Machine translation of articles: the cache, the memory, the engine's batches, pivots, views.
 
 Each body segment is translated from its own block's language (lingua) into the target: a
 German article with an English blurb and a French quote uses the de-en model, leaves the blurb
 and sends the quote to fr-en. A pair without a model goes through English (source->en->target)
 when both legs have one; its segments are marked as pivoted.
 
-The workspace has one target language for reviewed work, kept in the database once reviewers
-have written in it. `--to` another language gives machine translations only (cached like the
+Into the workspace's reviewed language (languages.py) segments get their current machine
+translation; `--to` another language gives machine translations only (cached like the
 others, exported and summarised on request), and leaves the reviewed segments alone.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from workbench.engines.model_files import ModelError, languages_of
-from workbench.engines.registry import PIVOT, Route, Step, compose, pair_model, target_prefix
-from workbench.engines.translator import Translator
-from workbench.errors import WorkbenchError
+from workbench.cache_key import CacheKey
+from workbench.engines.model_files import ModelError
+from workbench.engines.registry import Route, Step, compose
 from workbench.records import ArticleInfo, BlockKind, Segment, Status, TranslateReport, Translation
+from workbench.service.articles import Articles
+from workbench.service.languages import Languages
+from workbench.service.memory import TranslationMemory
+from workbench.service.models import ModelRegistry, Session
+from workbench.service.realignment import Realigner
+from workbench.store.database import Store
 
 
 class Executor(Protocol):
@@ -38,91 +42,39 @@ ProgressCallback = Callable[[TranslateReport], None]
 """Called with the article's report so far (done = from_cache + from_memory + translated) after each batch."""
 
 
-class TranslationWorkflow:
-    # --- languages and routes ---------------------------------------------------------------------
+class Translations:
+    """The run: cache, memory, engine batches committed one by one, pivots and cluster prefetch."""
 
-    def target_language(self) -> str:
-        """The workspace's target language: the setting, fixed once reviewers have written in it."""
-        wanted = self.settings.target_language
-        stored = self.store.meta("target_language")
-        if stored == wanted:
-            return wanted
-        if stored and self.store.has_human_work():
-            raise WorkbenchError(
-                f"{self.workspace.path} holds reviewed {stored} translations, so its target language "
-                f"cannot become {wanted}; use --to {wanted} for machine translations, or another workspace"
-            )
-        self.store.set_meta("target_language", wanted)
-        return wanted
-
-    def route(self, source: str, target: str) -> Route:
-        """How to translate source into target: one model, or two through English. Resolved once."""
-        routes = self._engine.routes
-        if (source, target) not in routes:
-            try:
-                routes[source, target] = Route(source, target, (self._step(source, target),))
-            except ModelError as direct:
-                if PIVOT in (source, target):
-                    raise
-                routes[source, target] = Route(source, target, self._pivot_legs(source, target, direct))
-        return routes[source, target]
-
-    def _pivot_legs(self, source: str, target: str, direct: ModelError) -> tuple[Step, Step]:
-        """source->en and en->target; when either is missing, the error names the missing one(s)."""
-        legs, missing = [], []
-        for pair in ((source, PIVOT), (PIVOT, target)):
-            try:
-                legs.append(self._step(*pair))
-            except ModelError:
-                missing.append("-".join(pair))
-        if missing:
-            present = [f"{leg.source}-{leg.target}" for leg in legs]
-            there = f", {present[0]} is there" if present else ""
-            raise ModelError(
-                f"{direct}; to pivot through English {' and '.join(missing)} "
-                f"{'is' if len(missing) == 1 else 'are'} missing{there}"
-                f" (workbench models pull {' '.join(missing)})"
-            ) from None
-        return legs[0], legs[1]
+    def __init__(
+        self,
+        session: Session,
+        store: Store,
+        registry: ModelRegistry,
+        languages: Languages,
+        articles: Articles,
+        memory: TranslationMemory,
+        realigner: Realigner,
+    ) -> None:
+        self.session = session
+        self.store = store
+        self.registry = registry
+        self.languages = languages
+        self.articles = articles
+        self.memory = memory
+        self.realigner = realigner
 
     def check_routes(self, article_ids: Sequence[int], target: str | None = None) -> None:
         """Fail before any work when no article's language can be translated at all."""
-        target = target or self.target_language()
-        languages = {self.article(i).language for i in article_ids} - {target, "und"}
+        target = target or self.languages.target_language()
+        languages = {self.articles.article(i).language for i in article_ids} - {target, "und"}
         errors = []
         for language in sorted(languages):
             try:
-                self.route(language, target)
+                self.registry.route(language, target)
             except ModelError as error:
                 errors.append(error)
         if errors and len(errors) == len(languages):
             raise errors[0]
-
-    def _step(self, source: str, target: str) -> Step:
-        settings = self.settings
-        name = pair_model(source, target, settings.models, settings.model, languages_of(settings.model))
-        path, identity, converted = self._resolve(name)
-        prefix = target_prefix(path, target)
-        alignment = settings.alignment_source(name)
-        # The alignment source is built into a CTranslate2 copy, so each source has its own.
-        converted = converted.with_name(f"{converted.name}-{alignment.label()}")
-        key = self._translation_key(identity, path, prefix)
-        return Step(source, target, name, path, key, prefix, converted, alignment)
-
-    def translator_for(self, step: Step) -> Translator:
-        """The loaded translator of one model (and target token), shared with thread clones."""
-        translators = self._engine.translators
-        if step.key not in translators:
-            translators[step.key] = self._engine.factory(
-                step.path,
-                backend=self.settings.backend,
-                beam_size=self.settings.beam_size,
-                batch_tokens=self.settings.batch_tokens,
-                converted_dir=step.converted_dir,
-                target_prefix=step.prefix,
-                alignment=step.alignment,
-            )
-        return translators[step.key]
 
     # --- the run ------------------------------------------------------------------------------------
 
@@ -158,24 +110,24 @@ class TranslationWorkflow:
         what is on screen).
         """
         started = time.monotonic()
-        workspace_target = self.target_language()
+        workspace_target = self.languages.target_language()
         target = target or workspace_target
         reviewed = target == workspace_target
-        info = self.article(article_id)
+        info = self.articles.article(article_id)
         report = TranslateReport()
         wanted = self._to_translate(info, target)
         if reviewed:
             self._keep_target_language(info, target)
             report.skipped_human = sum(s.status.is_human for s in wanted)
-            report.from_memory = self.fill_from_memory(wanted)
+            report.from_memory = self.memory.fill(wanted)
             if report.from_memory:
                 wanted = self._to_translate(info, target)
         groups: dict[str, list[Segment]] = defaultdict(list)
         for segment in wanted:
-            groups[self._source_language(segment, info)].append(segment)
+            groups[self.languages.source_language(segment, info)].append(segment)
         for language, group in groups.items():
             try:
-                route = self.route(language, target)
+                route = self.registry.route(language, target)
             except ModelError:
                 if language == info.language or len(groups) == 1:
                     raise
@@ -183,7 +135,7 @@ class TranslationWorkflow:
                 continue
             self._translate_group(route, group, reviewed, report, on_progress, started, first)
         if reviewed:
-            self.realign([s for s in wanted if s.status.is_human])
+            self.realigner.realign([s for s in wanted if s.status.is_human])
         report.seconds = time.monotonic() - started
         return report
 
@@ -195,18 +147,18 @@ class TranslationWorkflow:
             for s in self.store.segments(info.id)
             if s.kind is BlockKind.BODY
             and s.status is Status.UNTRANSLATED
-            and self._source_language(s, info) == target
+            and self.languages.source_language(s, info) == target
         ]
         if same:
             results = [(s.source, as_is(s.source)) for s in same]
-            self.store.put_translations(identity_key(target), results, [s.id for s in same])
+            self.store.put_translations(CacheKey.kept_as_is(target), results, [s.id for s in same])
 
     def _to_translate(self, info: ArticleInfo, target: str) -> list[Segment]:
         """Body segments whose language is not the target's."""
         return [
             s
             for s in self.store.segments(info.id)
-            if s.kind is BlockKind.BODY and self._source_language(s, info) != target
+            if s.kind is BlockKind.BODY and self.languages.source_language(s, info) != target
         ]
 
     def _translate_group(
@@ -225,7 +177,7 @@ class TranslationWorkflow:
             stale = [
                 s.id
                 for s in todo
-                if s.source in cached and (s.mt_key != route.key or s.status is not Status.MT)
+                if s.source in cached and (s.mt_key != route.key.text() or s.status is not Status.MT)
             ]
             if stale:
                 self.store.assign_translations(route.key, stale)
@@ -252,7 +204,7 @@ class TranslationWorkflow:
         self, route: Route, group: list[Segment], todo: list[Segment], report: TranslateReport
     ) -> None:
         """Texts a cluster translated for this run count as translated here, as they would locally."""
-        fresh = self._engine.prefetched
+        fresh = self.session.prefetched
         if not fresh:
             return
         from_run = [s for s in todo if (route.key, s.source) in fresh]
@@ -275,10 +227,10 @@ class TranslationWorkflow:
         stream back, so the per-article pass that follows finds them there. Pivot routes are
         left to that pass. Returns how many texts were sent.
         """
-        target = target or self.target_language()
-        reviewed = target == self.target_language()
-        steps: dict[str, Step] = {}
-        groups: dict[str, list[list[str]]] = defaultdict(list)
+        target = target or self.languages.target_language()
+        reviewed = target == self.languages.target_language()
+        steps: dict[CacheKey, Step] = {}
+        groups: dict[CacheKey, list[list[str]]] = defaultdict(list)
         for article_id in article_ids:
             for step, sources in self._article_needs(article_id, target, reviewed):
                 seen = {text for group in groups[step.key] for text in group}
@@ -290,7 +242,7 @@ class TranslationWorkflow:
         for key, step in steps.items():
             for results in executor.translate(step, groups[key]):
                 self.store.put_translations(key, results, [])
-                self._engine.prefetched.update(((key, source), t.tokens) for source, t in results)
+                self.session.prefetched.update(((key, source), t.tokens) for source, t in results)
                 done += len(results)
                 if on_batch:
                     on_batch(done, total)
@@ -298,15 +250,15 @@ class TranslationWorkflow:
 
     def _article_needs(self, article_id: int, target: str, reviewed: bool) -> list[tuple[Step, list[str]]]:
         """Per direct route: the article's source texts the cache lacks, as its own pass would send them."""
-        info = self.article(article_id)
+        info = self.articles.article(article_id)
         wanted = self._to_translate(info, target)
         memory = self.store.memory_for(s.source for s in wanted) if reviewed else {}
-        by_route: dict[str, tuple[Route, list[str]]] = {}
+        by_route: dict[CacheKey, tuple[Route, list[str]]] = {}
         for segment in wanted:
             if segment.source in memory and not segment.status.is_human:
                 continue
             try:
-                route = self.route(self._source_language(segment, info), target)
+                route = self.registry.route(self.languages.source_language(segment, info), target)
             except ModelError:
                 continue  # the per-article pass reports it
             if not route.pivoted:
@@ -325,12 +277,12 @@ class TranslationWorkflow:
         if not sources:
             return
         if not route.pivoted:
-            for batch in self.translator_for(route.steps[0]).translate_batches(sources, first):
+            for batch in self.registry.translator_for(route.steps[0]).translate_batches(sources, first):
                 yield [(sources[i], translation) for i, translation in batch]
             return
-        first = self._leg(route.steps[0], sources)
-        second = self._leg(route.steps[1], [first[s].text for s in sources])
-        yield [(s, compose(first[s], second[first[s].text])) for s in sources]
+        into_pivot = self._leg(route.steps[0], sources)
+        out_of_pivot = self._leg(route.steps[1], [into_pivot[s].text for s in sources])
+        yield [(s, compose(into_pivot[s], out_of_pivot[into_pivot[s].text])) for s in sources]
 
     def _leg(self, step: Step, texts: list[str]) -> dict[str, Translation]:
         """One model's translations of `texts`, from the cache where it has them; new ones cached."""
@@ -338,7 +290,7 @@ class TranslationWorkflow:
         found = self.store.cached_translations(step.key, unique)
         missing = [text for text in unique if text not in found]
         if missing:
-            for batch in self.translator_for(step).translate_batches(missing):
+            for batch in self.registry.translator_for(step).translate_batches(missing):
                 results = [(missing[i], translation) for i, translation in batch]
                 self.store.put_translations(step.key, results, [])
                 found.update(results)
@@ -349,9 +301,9 @@ class TranslationWorkflow:
     def segments(self, article_id: int, target: str | None = None) -> list[Segment]:
         """An article's segments: with the reviewed texts, or machine translations into `target`."""
         segments = self.store.segments(article_id)
-        if target is None or target == self.target_language():
+        if target is None or target == self.languages.target_language():
             return segments
-        info = self.article(article_id)
+        info = self.articles.article(article_id)
         return [self._machine_view(s, info, target) for s in segments]
 
     def _machine_view(self, segment: Segment, info: ArticleInfo, target: str) -> Segment:
@@ -362,12 +314,12 @@ class TranslationWorkflow:
         )  # fmt: skip
         if segment.kind is not BlockKind.BODY:
             return bare
-        if self._source_language(segment, info) == target:  # already in that language
+        if self.languages.source_language(segment, info) == target:  # already in that language
             kept = as_is(segment.source)
             return replace(bare, status=Status.MT, target=kept.text, alignment=kept.alignment,
-                           mt_key=identity_key(target), mt_text=kept.text)  # fmt: skip
+                           mt_key=CacheKey.kept_as_is(target).text(), mt_text=kept.text)  # fmt: skip
         try:
-            route = self.route(self._source_language(segment, info), target)
+            route = self.registry.route(self.languages.source_language(segment, info), target)
         except ModelError:
             return bare
         found = self.store.cached_translations(route.key, [segment.source]).get(segment.source)
@@ -375,23 +327,8 @@ class TranslationWorkflow:
             return bare
         return replace(
             bare, status=Status.MT, target=found.text, score=found.score, alignment=found.alignment,
-            mt_key=route.key, mt_text=found.text,
+            mt_key=route.key.text(), mt_text=found.text,
         )  # fmt: skip
-
-    def _source_language(self, segment: Segment, info: ArticleInfo) -> str:
-        """A block's language; one too short to tell takes the article's, else the default model's."""
-        language = info.language if segment.language == "und" else segment.language
-        if language == "und":
-            return languages_of(self.settings.model)[0] or language
-        return language
-
-    def translators_loaded(self) -> bool:
-        return bool(self._engine.translators)
-
-
-def identity_key(language: str) -> str:
-    """The cache key of texts kept as they are because they are in `language` already."""
-    return json.dumps({"identity": language})
 
 
 def as_is(text: str) -> Translation:

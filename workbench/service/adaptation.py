@@ -19,14 +19,15 @@ import math
 import random
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.engines.model_files import read_json, readable_name
 from workbench.errors import WorkbenchError
-from workbench.settings import TOML_NAME, Settings, Workspace
+from workbench.service.models import ModelRegistry, Session
+from workbench.settings import TOML_NAME
 from workbench.store.database import Store
 
 if TYPE_CHECKING:
@@ -141,12 +142,13 @@ def set_workspace_model(workspace_dir: Path, model: str) -> Path:
     return path
 
 
-class AdaptationWorkflow:
-    """Mixed into Workbench, which provides the store, the settings, `model()` and its engine."""
+class Adaptation:
+    """Fine-tuning the workspace's model on its memory, and switching the workspace to the result."""
 
-    store: Store
-    settings: Settings
-    workspace: Workspace
+    def __init__(self, session: Session, store: Store, registry: ModelRegistry) -> None:
+        self.session = session
+        self.store = store
+        self.registry = registry
 
     def adaptation_pairs(self, include_imported: bool = False) -> list[Pair]:
         """The memory's approved pairs (and imported ones), the latest target for each source."""
@@ -159,23 +161,23 @@ class AdaptationWorkflow:
         if len(pairs) < MIN_PAIRS:
             what = "approved or imported" if options.include_imported else "approved"
             raise AdaptRefused(
-                f"only {len(pairs)} {what} pairs in the translation memory of {self.workspace.path}; "
+                f"only {len(pairs)} {what} pairs in the translation memory of {self.session.workspace.path}; "
                 f"adapting needs at least {MIN_PAIRS}"
             )
         replay = read_replay(options.replay, options.seed) if options.replay else []
-        base = self.model()
+        base = self.registry.model()
         train, validation = split_pairs(pairs, options.validation_share, options.seed)
         per_epoch = len(train) + min(len(replay), math.ceil(options.replay_ratio * len(train)))
         config = self._adapt_config(options, per_epoch)
         from workbench.engines.adaptation import adapt_model
 
-        store = self.workspace.models_dir
+        store = self.session.workspace.models_dir
         store.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=".adapting-", dir=store))
         try:
             started = datetime.now(UTC)
             stats = adapt_model(base.path, train, validation, temporary, config, on_progress, replay)
-            base_hash = self._model_hash(base.path)
+            base_hash = self.registry.model_hash(base.path)
             metadata = _metadata(
                 base, base_hash, (pairs, train, validation, replay), options, config, stats, started
             )
@@ -205,20 +207,17 @@ class AdaptationWorkflow:
 
     def use_model(self, model_dir: Path) -> Path:
         """Make `model_dir` the workspace's model, in workbench.toml and in this session."""
-        written = set_workspace_model(self.workspace.path, str(model_dir.absolute()))
+        written = set_workspace_model(self.session.workspace.path, str(model_dir.absolute()))
         self.switch_model(str(model_dir.absolute()))
         return written
 
     def switch_model(self, model: str) -> None:
         """This session translates with `model` from now on (loaded on the next cache miss)."""
-        self.settings = replace(self.settings, model=model)
-        self.workspace = replace(self.workspace, settings=self.settings)
-        engine = self._engine
-        engine.model, engine.routes, engine.translators, engine.prefetched = None, {}, {}, {}
+        self.session.switch_model(model)
 
     def model_is_adapted(self) -> bool:
         """Whether the configured model is one `adapt` wrote (its directory has the metadata)."""
-        return (Path(self.settings.model).expanduser() / METADATA_FILE).is_file()
+        return (Path(self.session.settings.model).expanduser() / METADATA_FILE).is_file()
 
 
 def _free_name(path: Path) -> Path:

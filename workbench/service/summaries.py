@@ -1,4 +1,4 @@
-"""The summaries half of the service: which summarizer, its input, the cache, the digest.
+"""Summaries and the digest: which summarizer, its input, the cache, lengths, dates, merging.
 
 A German article is summarised from its translation, reviewer edits included. `auto` uses the
 abstractive model when it is present on this machine and the article is translated, and says
@@ -9,31 +9,58 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from itertools import groupby
 
 from workbench.engines import extractive
+from workbench.engines.extractive import similarity
 from workbench.engines.model_files import ModelError, fetch_hint
 from workbench.engines.summarizer import ExtractiveSummarizer, Summarizer
 from workbench.errors import WorkbenchError
 from workbench.ingest.segment import split_sentences
 from workbench.records import BlockKind, DigestItem, DigestSource, Segment, Summary, SummarySentence
-from workbench.summaries import (
-    DEFAULT_SENTENCES,
-    find_date,
-    merge_facts,
-    summary_from_json,
-    summary_length,
-    summary_to_json,
+from workbench.service.articles import Articles
+from workbench.service.languages import Languages
+from workbench.service.models import ModelRegistry, Session
+from workbench.service.translation import Translations
+from workbench.store.database import Store
+
+DEFAULT_SENTENCES = 3
+DUPLICATE_FACT = 0.5
+"""Cosine similarity above which two digest sentences state the same fact."""
+
+_MONTHS = (
+    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+    "January|February|March|April|May|June|July|August|September|October|November|December"
 )
+_DATE = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTHS})\s+(\d{{4}})\b")
+
 
 MODES = ("auto", "extractive", "abstractive")
 SUMMARY_LANGUAGE = "en"
 """The language the default summarization model (distilbart-cnn) was trained on."""
 
 
-class SummaryWorkflow:
+class Summaries:
+    def __init__(
+        self,
+        session: Session,
+        store: Store,
+        registry: ModelRegistry,
+        languages: Languages,
+        articles: Articles,
+        translation: Translations,
+    ) -> None:
+        self.session = session
+        self.store = store
+        self.registry = registry
+        self.languages = languages
+        self.articles = articles
+        self.translation = translation
+
     def summarize(
         self,
         article_id: int,
@@ -49,9 +76,13 @@ class SummaryWorkflow:
         """
         if mode not in MODES:
             raise WorkbenchError(f"unknown summary mode '{mode}'; use one of {', '.join(MODES)}")
-        info = self.article(article_id)
-        target = target or self.target_language()
-        body = [s for s in self.segments(article_id, target) if s.kind is BlockKind.BODY and not s.is_title]
+        info = self.articles.article(article_id)
+        target = target or self.languages.target_language()
+        body = [
+            s
+            for s in self.translation.segments(article_id, target)
+            if s.kind is BlockKind.BODY and not s.is_title
+        ]
         untranslated = sum(1 for s in body if not s.target)
         summarizer, note = self._choose_summarizer(article_id, mode, untranslated, len(body), target)
         count = summary_length(len(body), sentences, ratio)
@@ -96,12 +127,12 @@ class SummaryWorkflow:
             return ExtractiveSummarizer(), f"extractive: the summarization model reads {SUMMARY_LANGUAGE}"
         offline = True if mode == "auto" else None
         try:
-            self.summary_model(offline)  # present and a summarization model; loaded on a cache miss
-            return _Deferred(lambda: self.summarizer(offline)), ""
+            self.registry.summary_model(offline)  # present and a summarization model; loaded on a cache miss
+            return _Deferred(lambda: self.registry.summarizer(offline)), ""
         except ModelError:
             if mode == "abstractive":
                 raise
-            name = self.settings.summary_model
+            name = self.session.settings.summary_model
             return ExtractiveSummarizer(), (
                 f"extractive: the summarization model {name} is not here ({fetch_hint(name)})"
             )
@@ -109,12 +140,12 @@ class SummaryWorkflow:
     def _summary_key(self, summarizer: Summarizer, count: int, target: str) -> str:
         """Mode and length, plus the ranker version or the model's identity: a new model is a new key."""
         values: dict[str, object] = {"mode": summarizer.mode, "sentences": count}
-        if target != self.target_language():
+        if target != self.languages.target_language():
             values["to"] = target
         if summarizer.mode == "extractive":
             values["ranker"] = extractive.VERSION
         else:
-            values["model"] = json.loads(self._engine.summary_model.mt_key)
+            values["model"] = self.registry.summary_model().key.as_dict()
         return json.dumps(values, sort_keys=True)
 
     def digest(
@@ -123,7 +154,7 @@ class SummaryWorkflow:
         """A multi-article digest: each article's summary, near-duplicate facts merged."""
         candidates = []
         for article_id in article_ids:
-            info = self.article(article_id)
+            info = self.articles.article(article_id)
             date = find_date(" ".join(s.source for s in self.store.segments(article_id)))
             for sentence in self.summarize(article_id, sentences=per_article, target=target).sentences:
                 source = DigestSource(article_id, info.title, date, sentence.segment_ids)
@@ -146,3 +177,49 @@ class _Deferred:
 
 def _text(segment: Segment) -> str:
     return segment.target or segment.source
+
+
+# --- lengths, the stored form, dates and the digest merge (pure functions) ---
+
+
+def summary_length(available: int, sentences: int | None, ratio: float | None) -> int:
+    """How many sentences: `sentences`, else `ratio` of the article, else 3; never more than there are."""
+    if sentences is not None:
+        wanted = sentences
+    elif ratio is not None:
+        wanted = math.ceil(ratio * available)
+    else:
+        wanted = DEFAULT_SENTENCES
+    return max(0, min(wanted, available))
+
+
+def summary_to_json(summary: Summary) -> str:
+    return json.dumps(asdict(summary), ensure_ascii=False)
+
+
+def summary_from_json(text: str, from_cache: bool = False) -> Summary:
+    data = json.loads(text)
+    sentences = tuple(SummarySentence(s["text"], tuple(s["segment_ids"])) for s in data.pop("sentences"))
+    data["from_cache"] = from_cache
+    return Summary(sentences=sentences, **data)
+
+
+def find_date(text: str) -> str | None:
+    """The first full date the text gives ("17. Oktober 2024"), as written."""
+    match = _DATE.search(text)
+    return match.group(0) if match else None
+
+
+def merge_facts(candidates: list[tuple[str, DigestSource]]) -> list[DigestItem]:
+    """Digest items in order; a sentence that repeats an earlier one joins that item's sources."""
+    if not candidates:
+        return []
+    similar = similarity([text for text, _ in candidates])
+    items: list[tuple[int, list[DigestSource]]] = []
+    for index, (_, source) in enumerate(candidates):
+        home = next((item for item in items if similar[index, item[0]] >= DUPLICATE_FACT), None)
+        if home is None:
+            items.append((index, [source]))
+        elif all(s.article_id != source.article_id for s in home[1]):
+            home[1].append(source)
+    return [DigestItem(candidates[first][0], tuple(sources)) for first, sources in items]
