@@ -25,7 +25,7 @@ from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTo
 
 from workbench.engines.alignment import word_ids
 from workbench.engines.alignment_eval import GoldLine, Links
-from workbench.engines.tiny_training import deterministic, train_epochs
+from workbench.testing.tiny_training import deterministic, train_epochs
 
 TINY_SHAPE = {
     "d_model": 128,

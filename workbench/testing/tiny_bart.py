@@ -16,8 +16,8 @@ from pathlib import Path
 from tokenizers import ByteLevelBPETokenizer
 from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
 
-from workbench.engines.tiny_marian import TINY_SHAPE
-from workbench.engines.tiny_training import deterministic, greedy_chrf, train_epochs
+from workbench.testing.tiny_marian import TINY_SHAPE
+from workbench.testing.tiny_training import deterministic, greedy_chrf, train_epochs
 
 SPECIAL = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # BART's ids 0-4
 EPOCHS = 25
