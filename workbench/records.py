@@ -145,7 +145,7 @@ class Segment:
     @property
     def pivoted(self) -> bool:
         """Machine-translated through English (the cache key of a pivot route says so)."""
-        return bool(self.mt_key) and self.mt_key.startswith('{"pivot"')
+        return self.mt_key is not None and self.mt_key.startswith('{"pivot"')
 
 
 @dataclass(frozen=True)

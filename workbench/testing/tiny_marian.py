@@ -258,7 +258,9 @@ def _zero_start_embedding(model: MarianMTModel) -> None:
     without this the two backends disagree. The row is zeroed and its gradient masked.
     """
     pad = model.config.pad_token_id
-    weight = model.get_input_embeddings().weight
+    embeddings = model.get_input_embeddings()  # typed as any Module
+    assert isinstance(embeddings, torch.nn.Embedding), type(embeddings)
+    weight = embeddings.weight
     with torch.no_grad():
         weight[pad].zero_()
     weight.register_hook(lambda grad: grad.index_fill(0, torch.tensor([pad]), 0.0))
