@@ -41,9 +41,12 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -q tests/unit
 
+# Style, then the layer rules (import contracts in pyproject.toml), then the types.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy workbench
 
 format: setup
 	$(BIN)/ruff format .

@@ -56,7 +56,7 @@ SYSTEMS = ("naive", "batched", "torch_int8", "default")
 
 
 def ensure_bench_model() -> Path:
-    from workbench.engines.tiny_marian import build_reference_shaped_marian, read_pairs
+    from workbench.testing.tiny_marian import build_reference_shaped_marian, read_pairs
 
     recipe = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(REFERENCE.glob("*.json")))).hexdigest()
     stamp = BENCH_MODEL / "recipe.txt"
@@ -178,8 +178,8 @@ def worker_convert(model: Path, workdir: Path) -> dict:
 
 
 def worker_agreement(model: Path, converted: Path) -> dict:
-    from workbench.engines.tiny_marian import read_pairs
     from workbench.engines.translator import load_translator
+    from workbench.testing.tiny_marian import read_pairs
 
     sources = [source for source, _ in read_pairs(PAIRS)]
     reference = load_translator(model, backend="transformers").translate(sources)
@@ -221,7 +221,7 @@ def worker_adapt(model: Path, workdir: Path, epochs: int, threads: int) -> dict:
     reported apart from the training time.
     """
     from workbench.engines.adaptation import AdaptConfig, adapt_model
-    from workbench.engines.tiny_marian import read_pairs
+    from workbench.testing.tiny_marian import read_pairs
 
     pairs = read_pairs(PAIRS)
     train, validation = pairs[:ADAPT_PAIRS], pairs[ADAPT_PAIRS : ADAPT_PAIRS + ADAPT_HELD_OUT]
@@ -321,7 +321,7 @@ def _worker_main(payload: str) -> None:
 
 def fixture_articles(folder: Path, count: int) -> None:
     """`count` articles of 8 fixture sentences each, shuffled deterministically."""
-    from workbench.engines.tiny_marian import read_pairs
+    from workbench.testing.tiny_marian import read_pairs
 
     sources = [source for source, _ in read_pairs(PAIRS)]
     generator = random.Random(0)
@@ -465,7 +465,7 @@ def run_cold(workdir: Path) -> dict:
     on an imported article (what translating costs) and on a new one (import included: language
     detection loads lingua's models, which the translation itself does not need).
     """
-    from workbench.engines.tiny_marian import read_pairs
+    from workbench.testing.tiny_marian import read_pairs
 
     sentence = read_pairs(PAIRS)[0][0]
     workdir.mkdir(parents=True, exist_ok=True)

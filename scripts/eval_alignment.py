@@ -30,9 +30,9 @@ if str(ROOT) not in sys.path:  # run as a file from any directory
 
 from workbench.engines.alignment_eval import LinkCounts, read_pharaoh, score_aligner  # noqa: E402
 from workbench.engines.model_files import read_json  # noqa: E402
-from workbench.engines.tiny_marian import read_pairs  # noqa: E402
 from workbench.errors import WorkbenchError  # noqa: E402
 from workbench.records import GUIDED_HEAD, AlignmentSource  # noqa: E402
+from workbench.testing.tiny_marian import read_pairs  # noqa: E402
 
 
 def scored_lines(model: Path, gold_size: int, which: str) -> list[int]:

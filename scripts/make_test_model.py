@@ -7,9 +7,10 @@ marian: a translation model that reproduces the fixture (`--reverse` swaps its c
 fixture gives fr->en and en->fr; `--languages` names the pair). bart: a summarizer shaped like
 distilbart-cnn that writes the lead of English fixture text.
 
-Every model is built by a fixed recipe (seeds, epochs, one thread: see tiny_training.py), so a
-busy machine builds the same model as an idle one, only slower. OUT_DIR is reused while its
-recipe stamp matches: the fixture, the builder code, the reference config and the versions of
+Every model is built by a fixed recipe (seeds, epochs, one thread: see
+workbench/testing/tiny_training.py), so a busy machine builds the same model as an idle one, only
+slower. OUT_DIR is reused while its recipe stamp matches: the fixture, the builder code (all of
+workbench/testing/), the reference config and the versions of
 torch, transformers, tokenizers and sentencepiece. A build happens in a temporary directory
 under a lock and is renamed into place only when it passes its quality gate (chrF at least
 --min-chrf on what it was trained on); otherwise it exits 1 with one line and keeps nothing.
@@ -32,11 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PAIRS = ROOT / "tests" / "fixtures" / "de_en_news.tsv"
 REFERENCE = ROOT / "scripts" / "reference" / "opus-mt-de-en"
-TRAINING = ROOT / "workbench" / "engines" / "tiny_training.py"
-BUILDERS = {
-    "marian": ROOT / "workbench" / "engines" / "tiny_marian.py",
-    "bart": ROOT / "workbench" / "engines" / "tiny_bart.py",
-}
+BUILDER = ROOT / "workbench" / "testing"
+"""The builders' package. Every module of it is part of every kind's recipe: the builders import
+each other (bart takes marian's shape), and a module added there is covered without a list to keep."""
 
 
 RECIPE_PACKAGES = ("torch", "transformers", "tokenizers", "sentencepiece")
@@ -50,7 +49,7 @@ def recipe_hash(pairs_file: Path, kind: str = "marian", variant: str = "") -> st
     """Changes whenever the fixture, the builder, the reference config, a version or the variant does."""
     versions = " ".join(f"{name}={importlib.metadata.version(name)}" for name in RECIPE_PACKAGES)
     digest = hashlib.sha256(f"{variant}\n{versions}".encode())
-    inputs = [pairs_file, BUILDERS[kind], TRAINING, *sorted(REFERENCE.glob("*.json"))]
+    inputs = [pairs_file, *sorted(BUILDER.glob("*.py")), *sorted(REFERENCE.glob("*.json"))]
     if kind == "marian" and gold_file(pairs_file).is_file():
         inputs.append(gold_file(pairs_file))
     for path in inputs:
@@ -65,7 +64,7 @@ def gold_file(pairs_file: Path) -> Path:
 
 def _build_marian(pairs_file: Path, out_dir: Path, languages: tuple[str, str], reverse: bool) -> float:
     from workbench.engines.alignment_eval import read_pharaoh
-    from workbench.engines.tiny_marian import build_tiny_marian, read_pairs
+    from workbench.testing.tiny_marian import build_tiny_marian, read_pairs
 
     pairs = [(b, a) if reverse else (a, b) for a, b in read_pairs(pairs_file)]
     # Guided alignment where the fixture has gold links in its own direction.
@@ -74,8 +73,8 @@ def _build_marian(pairs_file: Path, out_dir: Path, languages: tuple[str, str], r
 
 
 def _build_bart(pairs_file: Path, out_dir: Path, languages: tuple[str, str], reverse: bool) -> float:
-    from workbench.engines.tiny_bart import build_tiny_bart
-    from workbench.engines.tiny_marian import read_pairs
+    from workbench.testing.tiny_bart import build_tiny_bart
+    from workbench.testing.tiny_marian import read_pairs
 
     return build_tiny_bart([target for _, target in read_pairs(pairs_file)], out_dir)
 

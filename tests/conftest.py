@@ -31,7 +31,7 @@ def tiny_en_fr() -> Path:
 
 @pytest.fixture(scope="session")
 def pairs() -> list[tuple[str, str]]:
-    from workbench.engines.tiny_marian import read_pairs
+    from workbench.testing.tiny_marian import read_pairs
 
     return read_pairs(tiny_models.DE_EN_PAIRS)
 

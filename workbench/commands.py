@@ -16,9 +16,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.settings import Workspace
+
+if TYPE_CHECKING:
+    from workbench.records import TranslateReport
 
 
 def _open(workspace: Workspace, create: bool = False):  # -> Workbench; imported late (start-up)
@@ -145,7 +149,7 @@ def _progress_bar(bench, article_ids: list[int]):
     """A progress bar over segments (ETA, tok/s) on stderr."""
     # Looked up now: the callback may run on a relay thread, which must not use this connection.
     estimate = {i: bench.article(i).segments for i in article_ids}
-    latest: dict[int, object] = {}
+    latest: dict[int, TranslateReport] = {}
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -160,7 +164,7 @@ def _progress_bar(bench, article_ids: list[int]):
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("translate", total=sum(estimate.values()), rate="0")
 
-        def update(article_id: int, report) -> None:
+        def update(article_id: int, report: TranslateReport) -> None:
             latest[article_id] = report
             estimate[article_id] = report.segments
             tokens = sum(r.tokens for r in latest.values())
@@ -354,20 +358,22 @@ def models(workspace: Workspace, action: str, names: list[str]) -> int:
         print(f"default model: {settings.model}   store: {workspace.models_dir}")
         if not found:
             print(f"no models in {workspace.models_dir}; fetch one with: workbench models pull")
-        for model in found:
-            source, target = model_files.model_languages(model.path, model.name)
+        for local in found:
+            source, target = model_files.model_languages(local.path, local.name)
             pair = f"{source}-{target}" if source and target else "?"
-            print(f"  {pair:7s} {model.name:40s} {model.size_bytes / 1e6:8.1f} MB  {model.path}")
-            print(f"          weights: {model_files.weights_source(model.path)}")
-            _print_adaptation(model.path)
+            print(f"  {pair:7s} {local.name:40s} {local.size_bytes / 1e6:8.1f} MB  {local.path}")
+            print(f"          weights: {model_files.weights_source(local.path)}")
+            _print_adaptation(local.path)
         return 0
     if action == "pull":
         default_languages = model_files.languages_of(settings.model)
         wanted = {}
         for name in names or [settings.model]:
-            pair = parse_pair(name)
+            languages = parse_pair(name)
             wanted[name] = (
-                pair_model(*pair, settings.models, settings.model, default_languages) if pair else name
+                pair_model(*languages, settings.models, settings.model, default_languages)
+                if languages
+                else name
             )
         if settings.offline:  # --offline, WORKBENCH_OFFLINE or HF_HUB_OFFLINE: never the network
             raise model_files.ModelError(
@@ -542,10 +548,10 @@ def _adapt_progress():
     def update(report) -> None:
         if not progress.live.is_started:
             progress.start()
-        fields = {"epoch": f"{report.epoch}/{report.epochs}", "loss": f"{report.loss:.3f}"}
-        if report.validation_loss is not None:
-            fields["val"] = f"{report.validation_loss:.3f}"
-        progress.update(task, total=report.total_steps, completed=report.step, **fields)
+        epoch, loss = f"{report.epoch}/{report.epochs}", f"{report.loss:.3f}"
+        progress.update(task, total=report.total_steps, completed=report.step, epoch=epoch, loss=loss)
+        if report.validation_loss is not None:  # otherwise the last one stays
+            progress.update(task, val=f"{report.validation_loss:.3f}")
 
     try:
         yield update

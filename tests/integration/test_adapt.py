@@ -20,8 +20,8 @@ from tests.tiny_models import DE_EN_PAIRS
 from workbench.service.adaptation import ADAPTED_DIR, METADATA_FILE, AdaptOptions
 from workbench.cli import main
 from workbench.engines.model_files import list_models
-from workbench.engines.tiny_marian import read_pairs
 from workbench.settings import TOML_NAME, load_workspace
+from workbench.testing.tiny_marian import read_pairs
 
 HELD_OUT = "Der ukrainische Präsident Wolodymyr Selenskyj hält eine Pressekonferenz in Brüssel."
 """A fixture sentence naming Selenskyj that no reviewer corrected: the spelling must carry over."""

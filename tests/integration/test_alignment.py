@@ -16,8 +16,8 @@ from pathlib import Path
 from tests.paths import FIXTURES, ROOT
 from workbench.engines.alignment_eval import LinkCounts, read_pharaoh
 from workbench.engines.model_files import read_json
-from workbench.engines.tiny_marian import read_pairs
 from workbench.records import BlockKind
+from workbench.testing.tiny_marian import read_pairs
 
 GOLD = FIXTURES / "de_en_news.align"
 HELD_OUT_AER = 0.55

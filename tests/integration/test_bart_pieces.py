@@ -13,7 +13,7 @@ import pytest
 
 from tests.paths import FIXTURES, SEEDS
 from workbench.engines.bart_pieces import BartPieces
-from workbench.engines.tiny_marian import read_pairs
+from workbench.testing.tiny_marian import read_pairs
 
 
 def _texts() -> list[str]:

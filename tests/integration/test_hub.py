@@ -67,7 +67,7 @@ def error_line(result: subprocess.CompletedProcess) -> str:
 
 
 def fixture_texts(count: int = 4) -> tuple[list[str], list[str]]:
-    from workbench.engines.tiny_marian import read_pairs
+    from workbench.testing.tiny_marian import read_pairs
 
     pairs = read_pairs(tiny_models.DE_EN_PAIRS)[:count]
     return [source for source, _ in pairs], [target for _, target in pairs]

@@ -18,7 +18,7 @@ import pytest
 from tests.paths import FIXTURES, SEEDS
 from workbench.engines.marian_pieces import MarianPieces, load_marian_pieces
 from workbench.engines.model_files import ModelError
-from workbench.engines.tiny_marian import read_pairs
+from workbench.testing.tiny_marian import read_pairs
 
 VARIED = FIXTURES / "de_tokenizer_sentences.txt"
 

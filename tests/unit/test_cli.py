@@ -64,5 +64,23 @@ def test_models_pull_failure_is_one_line(tmp_path) -> None:
     assert not (tmp_path / "m" / "acme" / "opus-mt-xx-yy" / "config.json").exists()
 
 
+def test_python_dash_m_workbench_is_the_command(tmp_path) -> None:
+    """Run from a directory that holds no workbench/: the installed package answers, not the cwd."""
+
+    def module(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "workbench", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+
+    usage = module("--help")
+    assert usage.returncode == 0 and usage.stdout.startswith("usage: workbench ")
+    workspace = str(tmp_path / "W")
+    imported = module("-w", workspace, "import", str(SEEDS))
+    assert imported.returncode == 0, imported.stderr
+    listed = module("-w", workspace, "articles")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == run("-w", workspace, "articles").stdout  # what the console script lists
+    assert len(listed.stdout.strip().splitlines()) >= len(list(SEEDS.glob("*.txt")))
+
+
 def test_usage_error_exits_2(tmp_path) -> None:
     assert run("frobnicate").returncode == 2

@@ -64,9 +64,15 @@ def _from_vocabulary(model_dir: Path, config: dict) -> Tokenizer:
     tokenizer.decoder = decoders.ByteLevel()
     names = {key: token_text(config.get(key) or default) for key, default in _SPECIALS.items()}
     tokenizer.add_special_tokens([AddedToken(token, special=True) for token in names.values()])
+
+    def special(key: str) -> tuple[str, int]:
+        index = tokenizer.token_to_id(names[key])
+        assert index is not None, f"{names[key]} was added just above"  # None means an unknown token
+        return names[key], index
+
     tokenizer.post_processor = processors.RobertaProcessing(
-        (names["eos_token"], tokenizer.token_to_id(names["eos_token"])),
-        (names["bos_token"], tokenizer.token_to_id(names["bos_token"])),
+        special("eos_token"),
+        special("bos_token"),
         trim_offsets=bool(config.get("trim_offsets", True)),
         add_prefix_space=prefix_space,
     )

@@ -81,7 +81,7 @@ def _fragments(word: str, count_tokens: Callable[[str], int], limit: int) -> lis
     size = count_tokens(word)
     if size <= limit:
         return [(word, size, False)]
-    fragments = []
+    fragments: list[tuple[str, int, bool]] = []
     while word:
         low, high = 1, len(word)  # the longest prefix within the limit, by bisection
         while low < high:

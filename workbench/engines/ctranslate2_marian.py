@@ -17,7 +17,7 @@ from pathlib import Path
 
 import ctranslate2
 
-from workbench.engines.marian_pieces import load_marian_pieces
+from workbench.engines.marian_pieces import MarianPieces, load_marian_pieces
 from workbench.engines.model_files import check_model_dir, read_json
 from workbench.engines.pipeline import BatchedTranslator
 from workbench.records import GUIDED_HEAD, AlignmentSource, Translation
@@ -39,7 +39,7 @@ def ensure_converted(
     return convert_model(model_dir, target, quantization, alignment)
 
 
-class CTranslate2Translator(BatchedTranslator):
+class CTranslate2Translator(BatchedTranslator[MarianPieces]):
     backend = "ctranslate2"
 
     def __init__(

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
-from transformers import GenerationConfig, MarianMTModel
+from transformers import GenerationConfig, MarianMTModel, MarianTokenizer
 
 from workbench.engines.model_files import ModelError, check_model_dir
 from workbench.engines.pipeline import BatchedTranslator, load_tokenizer
 from workbench.records import GUIDED_HEAD, AlignmentSource, Translation
 
 
-class MarianTranslator(BatchedTranslator):
+class MarianTranslator(BatchedTranslator[MarianTokenizer]):
     backend = "transformers"
 
     def __init__(

@@ -108,9 +108,12 @@ class MarianPieces:
 
     def __call__(self, text: str | None = None, text_target: str | None = None) -> Encoding:
         """The ids of one source text, or of one target text, with </s> appended."""
-        if (text is None) == (text_target is None):
+        if text is not None and text_target is None:
+            tokens = self.tokenize(text)
+        elif text is None and text_target is not None:
+            tokens = self.tokenize(text_target, target=True)
+        else:
             raise ValueError("give either text or text_target")
-        tokens = self.tokenize(text_target, target=True) if text is None else self.tokenize(text)
         return Encoding([*self.convert_tokens_to_ids(tokens), self.eos_token_id])
 
     def convert_tokens_to_ids(self, tokens: Iterable[str]) -> list[int]:
@@ -137,7 +140,7 @@ class MarianPieces:
     def convert_tokens_to_string(self, tokens: list[str]) -> str:
         """SentencePiece joins the pieces between special tokens; those are written as words."""
         specials = set(self.all_special_tokens)
-        text, run = "", []
+        text, run = "", list[str]()
         for token in tokens:
             if token in specials:
                 text += self.decode_spm.decode_pieces(run) + token + " "

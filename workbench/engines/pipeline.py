@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -41,16 +41,24 @@ class _Piece:
 class Tokenizer(Protocol):
     """What the pipeline asks of a tokenizer: `MarianTokenizer`, or the torch-free `MarianPieces`."""
 
-    model_max_length: int
-    all_special_ids: list[int]
+    @property
+    def model_max_length(self) -> int: ...
+
+    @property
+    def all_special_ids(self) -> list[int]: ...
 
     def tokenize(self, text: str) -> list[str]: ...
 
-    def __call__(self, text: str | None = None, text_target: str | None = None): ...
+    def __call__(self, text: str | None = None, text_target: str | None = None) -> Any: ...
 
-    def convert_tokens_to_ids(self, tokens: list[str]) -> list[int]: ...
+    # transformers declares `(str | list[str]) -> int | list[int]`: a list in gives a list out.
+    def convert_tokens_to_ids(self, tokens: list[str]) -> int | list[int]: ...
 
     def convert_ids_to_tokens(self, ids: list[int]) -> list[str]: ...
+
+
+TokenizerT = TypeVar("TokenizerT", bound=Tokenizer)
+"""A backend's own tokenizer type, so that it may use more of it than the pipeline does."""
 
 
 def load_tokenizer(model_dir: Path) -> MarianTokenizer:
@@ -68,13 +76,13 @@ def load_tokenizer(model_dir: Path) -> MarianTokenizer:
         ) from None
 
 
-class BatchedTranslator:
+class BatchedTranslator(Generic[TokenizerT]):
     backend = ""
 
     def __init__(
         self,
         model_dir: Path,
-        tokenizer: Tokenizer,
+        tokenizer: TokenizerT,
         max_positions: int,
         batch_tokens: int,
         target_prefix: str | None = None,
@@ -83,7 +91,8 @@ class BatchedTranslator:
         self.tokenizer = tokenizer
         self.batch_tokens = batch_tokens
         self.target_prefix = target_prefix
-        prefix_ids = tokenizer.convert_tokens_to_ids([target_prefix]) if target_prefix else []
+        prefix = tokenizer.convert_tokens_to_ids([target_prefix]) if target_prefix else []
+        prefix_ids = [prefix] if isinstance(prefix, int) else prefix
         # Never aligned: </s>, padding, and a multilingual model's >>xx<< target token.
         self.special_ids = frozenset(tokenizer.all_special_ids) | frozenset(prefix_ids)
         room = 2 if target_prefix else 1  # </s>, and the target token
@@ -119,7 +128,7 @@ class BatchedTranslator:
         expected: dict[int, int] = defaultdict(int)
         for piece in pieces:
             expected[piece.text_index] += 1
-        done: dict[int, dict[int, tuple[str, Translation]]] = defaultdict(dict)
+        done: dict[int, dict[int, tuple[_Piece, Translation]]] = defaultdict(dict)
         lengths = [count(piece.text) + 1 for piece in pieces]
         for batch in self._plan(pieces, lengths, first):
             finished = []
@@ -135,7 +144,7 @@ class BatchedTranslator:
 
     def _plan(self, pieces: list[_Piece], lengths: list[int], first: int) -> list[list[int]]:
         """Token-budget batches of piece indices: those of the first `first` texts, then the rest."""
-        batches = []
+        batches: list[list[int]] = []
         for part in ([i for i, p in enumerate(pieces) if p.text_index < first],
                      [i for i, p in enumerate(pieces) if p.text_index >= first]):  # fmt: skip
             planned = plan_batches([lengths[i] for i in part], self.batch_tokens)
@@ -209,7 +218,7 @@ def join_pieces(pieces: list[tuple[str, Translation]], continues: Sequence[bool]
         return pieces[0][1]
     continues = list(continues) or [False] * len(pieces)
     parts = [translation for _, translation in pieces]
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     source_offset = target_offset = 0
     for (source, part), cut in zip(pieces, continues, strict=True):
         source_offset -= int(cut)

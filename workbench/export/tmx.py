@@ -42,18 +42,17 @@ def render_units(
     units: Iterable[Unit], source_language: str, target_language: str, created: datetime | None = None
 ) -> bytes:
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(
-        root,
-        "header",
-        creationtool="workbench",
-        creationtoolversion=__version__,
-        creationdate=(created or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ"),
-        datatype="plaintext",
-        segtype="sentence",
-        adminlang="en",
-        srclang=source_language,
-        **{"o-tmf": "workbench"},
-    )
+    header = {
+        "creationtool": "workbench",
+        "creationtoolversion": __version__,
+        "creationdate": (created or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ"),
+        "datatype": "plaintext",
+        "segtype": "sentence",
+        "adminlang": "en",
+        "srclang": source_language,
+        "o-tmf": "workbench",
+    }
+    etree.SubElement(root, "header", header)
     body = etree.SubElement(root, "body")
     for unit in units:
         element = etree.SubElement(body, "tu", tuid=unit.tuid)

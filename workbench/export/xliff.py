@@ -18,7 +18,7 @@ _STATES = {
 
 
 def _element(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{NAMESPACE}}}{tag}", **attributes)
+    return etree.SubElement(parent, f"{{{NAMESPACE}}}{tag}", attributes)
 
 
 def render_xliff(article: ExportArticle) -> bytes:

@@ -68,8 +68,9 @@ def read_tmx(path: Path, source_language: str, target_language: str) -> TmxPairs
     except etree.XMLSyntaxError as error:
         raise WorkbenchError(f"{path}: not a TMX file ({error.msg})") from None
     if root.tag != "tmx":
-        raise WorkbenchError(f"{path}: not a TMX file (root element <{root.tag}>)")
-    pairs, skipped, others = [], 0, set()
+        raise WorkbenchError(f"{path}: not a TMX file (root element <{etree.QName(root).text}>)")
+    pairs: list[tuple[str, str]] = []
+    skipped, others = 0, set[str]()
     for unit in root.iter("tu"):
         texts = {}
         for variant in unit.iter("tuv"):

@@ -16,8 +16,8 @@ from pathlib import Path
 from tokenizers import ByteLevelBPETokenizer
 from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
 
-from workbench.engines.tiny_marian import TINY_SHAPE
-from workbench.engines.tiny_training import deterministic, greedy_chrf, train_epochs
+from workbench.testing.tiny_marian import TINY_SHAPE
+from workbench.testing.tiny_training import deterministic, greedy_chrf, train_epochs
 
 SPECIAL = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # BART's ids 0-4
 EPOCHS = 25
@@ -80,18 +80,24 @@ def _train_tokenizer(sentences: list[str], out_dir: Path) -> BartTokenizer:
 
 
 def _config(vocab_size: int) -> BartConfig:
-    """distilbart-cnn's special-token layout and options, at a tiny size."""
-    return BartConfig(
-        vocab_size=vocab_size,
-        scale_embedding=False,
-        activation_function="gelu",
-        # Keys distilbart-cnn's config.json carries (transformers 5 no longer reads them,
-        # CTranslate2's converter does).
-        normalize_before=False,
-        add_final_layer_norm=False,
-        normalize_embedding=True,
-        **TINY_BART,
-        **TOKEN_IDS,
+    """distilbart-cnn's special-token layout and options, at a tiny size.
+
+    Built from a dict, as from a config.json: BartConfig's typed fields do not name the keys
+    transformers no longer reads, and the shape and token dicts mix value types.
+    """
+    return BartConfig.from_dict(
+        {
+            "vocab_size": vocab_size,
+            "scale_embedding": False,
+            "activation_function": "gelu",
+            # Keys distilbart-cnn's config.json carries (transformers 5 no longer reads them,
+            # CTranslate2's converter does).
+            "normalize_before": False,
+            "add_final_layer_norm": False,
+            "normalize_embedding": True,
+            **TINY_BART,
+            **TOKEN_IDS,
+        }
     )
 
 

@@ -25,7 +25,7 @@ from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTo
 
 from workbench.engines.alignment import word_ids
 from workbench.engines.alignment_eval import GoldLine, Links
-from workbench.engines.tiny_training import deterministic, train_epochs
+from workbench.testing.tiny_training import deterministic, train_epochs
 
 TINY_SHAPE = {
     "d_model": 128,
@@ -258,7 +258,9 @@ def _zero_start_embedding(model: MarianMTModel) -> None:
     without this the two backends disagree. The row is zeroed and its gradient masked.
     """
     pad = model.config.pad_token_id
-    weight = model.get_input_embeddings().weight
+    embeddings = model.get_input_embeddings()  # typed as any Module
+    assert isinstance(embeddings, torch.nn.Embedding), type(embeddings)
+    weight = embeddings.weight
     with torch.no_grad():
         weight[pad].zero_()
     weight.register_hook(lambda grad: grad.index_fill(0, torch.tensor([pad]), 0.0))
