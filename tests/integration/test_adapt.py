@@ -17,9 +17,9 @@ import pytest
 from sacrebleu.metrics import CHRF
 
 from tests.tiny_models import DE_EN_PAIRS
-from workbench.service.adaptation import ADAPTED_DIR, METADATA_FILE, AdaptOptions
 from workbench.cli import main
 from workbench.engines.model_files import list_models
+from workbench.service.adaptation import ADAPTED_DIR, METADATA_FILE, AdaptOptions
 from workbench.settings import TOML_NAME, load_workspace
 from workbench.testing.tiny_marian import read_pairs
 

@@ -12,9 +12,9 @@ import pytest
 pytest.importorskip("ray", reason="the cluster extra is not installed: pip install -e '.[cluster]'")
 from tests import tiny_models
 from tests.paths import ROOT
-from workbench.service.cluster import ClusterOptions, RayExecutor
 from workbench.records import Status
 from workbench.service import Workbench
+from workbench.service.cluster import ClusterOptions, RayExecutor
 from workbench.settings import load_workspace
 
 SEEDS = ROOT / "seeds"
