@@ -111,7 +111,9 @@ def test_new_model_output_is_a_suggestion_and_never_replaces_a_human_text(
     assert report.skipped_human == 1
     current = other.store.segment(segment.id)
     assert (current.status, current.target) == (Status.EDITED, "A reviewer's own sentence.")
-    assert any(key == other.model().key.text() for key, _, _ in other.store.machine_translations(segment.source))
+    assert any(
+        key == other.model().key.text() for key, _, _ in other.store.machine_translations(segment.source)
+    )
     offered = [s for s in other.suggestions(segment.id) if s.kind == "mt"]
     assert offered and all(s.text != current.target for s in offered)
 

@@ -9,7 +9,8 @@ MODEL = CacheKey(model="opus", sha256="ab" * 8, backend="ctranslate2")
 
 def test_a_model_key_is_the_sorted_json_earlier_releases_stored():
     key = CacheKey(**{**MODEL.as_dict(), "num_beams": 4, "alignment": "l-1h0"})
-    old = {"model": "opus", "sha256": "ab" * 8, "backend": "ctranslate2"} | {"num_beams": 4, "alignment": "l-1h0"}
+    old = {"model": "opus", "sha256": "ab" * 8, "backend": "ctranslate2"}
+    old |= {"num_beams": 4, "alignment": "l-1h0"}
     assert key.text() == json.dumps(old, sort_keys=True)
     assert CacheKey.parse(key.text()) == key
 
