@@ -60,6 +60,11 @@ class Article:
     blocks: tuple[Block, ...]
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = ()
+    url: str | None = None
+    """Where the page lives: its canonical URL, else the address it was fetched from."""
+    author: str | None = None
+    date: str | None = None
+    """Publication date, YYYY-MM-DD, as the page states it."""
 
 
 @dataclass(frozen=True)
