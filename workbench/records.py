@@ -68,6 +68,21 @@ class Article:
 
 
 @dataclass(frozen=True)
+class FetchedPage:
+    """A page as fetched over HTTP: kept with its article, so a later import can tell an
+    unchanged page and a reviewer can see what the text was made from."""
+
+    address: str
+    """The URL asked for (the article's path)."""
+    final_url: str
+    """Where the redirects ended."""
+    redirects: tuple[str, ...]
+    """The addresses passed through on the way, in order."""
+    content_type: str | None
+    body: bytes
+
+
+@dataclass(frozen=True)
 class Translation:
     """What an engine returns for one source text."""
 
@@ -97,6 +112,10 @@ class ArticleInfo:
     segments: int
     translated: int
     reviewed: int
+    url: str | None = None
+    author: str | None = None
+    date: str | None = None
+    """Publication date, YYYY-MM-DD."""
 
 
 @dataclass(frozen=True)

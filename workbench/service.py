@@ -28,6 +28,7 @@ from workbench.engines.translator import Translator, load_translator, resolve_ba
 from workbench.errors import WorkbenchError
 from workbench.export.document import ExportArticle
 from workbench.ingest.article import bytes_digest, find_files, path_text, read_article, read_bytes
+from workbench.ingest.fetch import is_url
 from workbench.records import (
     ArticleInfo,
     BlockKind,
@@ -37,6 +38,7 @@ from workbench.settings import Workspace
 from workbench.store.database import ImportOutcome, Store
 from workbench.summary_workflow import SummaryWorkflow
 from workbench.translation_workflow import ProgressCallback, TranslationWorkflow
+from workbench.web_workflow import WebWorkflow
 
 __all__ = ["Cancelled", "EditConflict", "ImportResult", "ModelInfo", "ProgressCallback", "Workbench"]
 
@@ -50,6 +52,8 @@ class ImportResult:
     outcome: ImportOutcome | None
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    note: str | None = None
+    """Said after the outcome: where a URL was redirected to."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ class _Engine:
     summarizer: Summarizer | None = None
 
 
-class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, AdaptationWorkflow):
+class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, AdaptationWorkflow, WebWorkflow):
     def __init__(
         self,
         workspace: Workspace,
@@ -143,6 +147,8 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
         `import seeds/` finds it), with `..` and symbolic links allowed."""
         if reference.isdigit() and self.store.article(int(reference)):
             return int(reference)
+        if is_url(reference) and (found := self.store.article_id_for_url(reference)) is not None:
+            return found
         path = Path(reference).expanduser()
         for candidate in dict.fromkeys(
             map(path_text, (reference, path.absolute(), os.path.abspath(path), path.resolve()))
