@@ -50,6 +50,12 @@ _LINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\s[-–]\s[^.]{0,80}\b(via AP|via Reuters|Photo|Foto|Keystone|dpa|AFP)\s*$", "photo credit"),
         (r"^(Siehe auch|Lesen Sie auch|Auch interessant|Mehr dazu)\b", "cross-reference link"),
         (r"^\d+\s+(Interaktionen|Kommentare?|Reaktionen|Shares)$", "engagement counter"),
+        (
+            r"^(\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2})([,\s]+\d{1,2}[:.]\d{2}(\s*Uhr)?)?$",
+            "date line",
+        ),
+        (r"^[^.!?|·]{1,40}(\s[|·]\s[^.!?|·]{1,40}){2,}$", "link bar"),
+        (r"^«?\s*Zurück( zur Übersicht| zur Startseite)?$", "navigation link"),
         (r"^(Von|By)\s+(?-i:[A-ZÄÖÜ][\w.'-]*)(\s+(und|and|&)?\s*(?-i:[A-ZÄÖÜ][\w.'-]*)){1,4}$", "byline"),
         (r"^(Branchen|Tags|Schlagwörter|Themen|Kategorien?)\s*:", "category tags"),
         (r"von einem Drittanbieter bereitgestellt|keine Zusicherungen", "press-release disclaimer"),

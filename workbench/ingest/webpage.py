@@ -42,7 +42,7 @@ _ZONE_WORDS: tuple[tuple[frozenset[str], str], ...] = tuple(
         ("share sharing social teilen sharebar", "share buttons"),
         ("related similar aehnliche weitere more teaser recommended empfehlungen", "related links"),
         ("nav navigation menu menue breadcrumb breadcrumbs", "menu"),
-        ("footer impressum", "footer"),
+        ("footer impressum fuss fusszeile", "footer"),
         ("tags tag keywords schlagworte topics", "category tags"),
         ("byline author autor meta dateline", "byline"),
         ("ad ads advert werbung anzeige banner sponsored", "advertising"),
@@ -50,6 +50,8 @@ _ZONE_WORDS: tuple[tuple[frozenset[str], str], ...] = tuple(
     )
 )
 _TOKEN = re.compile(r"[a-z]+")
+_FURNITURE = frozenset({"menu", "footer", "share buttons", "cookie banner", "form"})
+"""Regions whose blocks stay boilerplate even when trafilatura keeps them."""
 LEFT_OUT = "not main text"
 """The reason of a left-out block that sits in no recognisable page region."""
 _MIN_CONTAINED = 20
@@ -202,20 +204,28 @@ def _region(element: etree._Element, tag: str) -> str:
 def _main_blocks(body: etree._Element) -> list[tuple[str, bool]]:
     """(text, is a heading) of each paragraph, heading, list item, quote and table cell."""
     found: list[tuple[str, bool]] = []
-    for element in _leaves(body):
-        for line in "".join(element.itertext()).split("\n"):  # a line break, or the baseline's lines
-            if text := " ".join(line.split()):
-                found.append((text, element.tag == "head"))
+    for text, heading in _main_texts(body):
+        for line in text.split("\n"):  # a line break, or the baseline's lines
+            if cleaned := " ".join(line.split()):
+                found.append((cleaned, heading))
     return found
 
 
-def _leaves(element: etree._Element) -> Iterator[etree._Element]:
-    """trafilatura's containers opened down to the elements a page shows as one block each."""
+_CONTAINERS = frozenset({"list", "table", "row", "cell", "div"})
+
+
+def _main_texts(element: etree._Element) -> Iterator[tuple[str, bool]]:
+    """trafilatura's containers opened down to the elements a page shows as one block each;
+    text loose in a container (a cell's first line before its paragraphs) is a block too."""
     for child in element:
-        if child.tag in ("list", "table", "row", "div") or (child.tag == "quote" and len(child)):
-            yield from _leaves(child)
+        if child.tag in _CONTAINERS or (child.tag == "quote" and len(child)):
+            if child.text and child.text.strip():
+                yield child.text, False
+            yield from _main_texts(child)
         else:
-            yield child
+            yield "".join(child.itertext()), child.tag == "head"
+        if child.tail and child.tail.strip() and element.tag in _CONTAINERS:
+            yield child.tail, False
 
 
 # --- the merge --------------------------------------------------------------------------------
@@ -227,8 +237,11 @@ def _merge(
     """Main blocks and left-out page blocks in page order.
 
     Each main block is found in the page at or after the last one found (equal, or one contains
-    the other); the page blocks passed over on the way are what trafilatura left out. A main
-    block not found in the page is kept where it falls in trafilatura's order.
+    the other); the page blocks passed over on the way are what trafilatura left out. Where a
+    main block holds several page blocks (table cells and <br> runs come out glued), the page's
+    own blocks are kept, with their spaces. A block in a menu, footer, share bar, cookie banner
+    or form stays furniture even when trafilatura took it. A main block not found in the page is
+    kept where it falls in trafilatura's order.
     """
     keys = [_key(text) for text, _, _ in page]
     used = [False] * len(page)
@@ -237,21 +250,33 @@ def _merge(
     cursor = 0
     for text, heading in main:
         key = _key(text)
-        if key == title_key and not result:
-            continue  # the headline again: the article's title block holds it
         match = _find(keys, key, cursor)
         if match is None:
-            result.append(PageBlock(text, True, "", heading))
+            if key != title_key:
+                result.append(PageBlock(text, True, "", heading))
             continue
         result.extend(_left_out(page, used, cursor, match, title_key))
-        result.append(PageBlock(text, True, "", heading))
-        used[match] = True
-        cursor = match
-        while cursor + 1 < len(page) and _within(keys[cursor + 1], key):  # one paragraph, split
-            cursor += 1
-            used[cursor] = True
+        run = [match]
+        while run[-1] + 1 < len(page) and keys[run[-1] + 1] and keys[run[-1] + 1] in key:
+            run.append(run[-1] + 1)
+        kept = (
+            [(page[i][0], page[i][1], page[i][2]) for i in run]
+            if len(run) > 1
+            else [(text, page[match][1], heading)]
+        )
+        result.extend(_kept(block) for block in kept if _key(block[0]) != title_key)
+        for index in run:
+            used[index] = True
+        cursor = match if len(run) == 1 and len(key) < len(keys[match]) else run[-1] + 1
     result.extend(_left_out(page, used, cursor, len(page), title_key))
     return result
+
+
+def _kept(block: tuple[str, str, bool]) -> PageBlock:
+    text, region, heading = block
+    if region in _FURNITURE:
+        return PageBlock(text, False, region, heading)
+    return PageBlock(text, True, "", heading)
 
 
 def _left_out(
@@ -267,8 +292,13 @@ def _left_out(
 
 
 def _find(keys: list[str], key: str, start: int) -> int | None:
+    """The page block a main block is: equal, else the first of a run of blocks glued into it,
+    else one that holds it or that it holds."""
     for index in range(start, len(keys)):
         if keys[index] == key:
+            return index
+    for index in range(start, len(keys)):
+        if keys[index] and key.startswith(keys[index]) and _glued(keys, index, key):
             return index
     for index in range(start, len(keys)):
         if _within(keys[index], key) or _within(key, keys[index]):
@@ -276,9 +306,19 @@ def _find(keys: list[str], key: str, start: int) -> int | None:
     return None
 
 
+def _glued(keys: list[str], index: int, key: str) -> bool:
+    """Page blocks from `index` on, joined, make up `key` (a cell of menu items run together)."""
+    joined = ""
+    while index < len(keys) and len(joined) < len(key):
+        joined += keys[index]
+        index += 1
+    return joined == key
+
+
 def _within(part: str, whole: str) -> bool:
     return len(part) >= _MIN_CONTAINED and part in whole
 
 
 def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """Text compared without case or whitespace: extractors glue cells and drop spaces."""
+    return "".join(text.split()).casefold()
