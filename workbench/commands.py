@@ -265,7 +265,7 @@ def _existing_ids(bench, references: list[str]) -> list[int]:
 def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:
     """The articles, newest publication date first (undated ones after, in import order)."""
     with _open(workspace) as bench:
-        articles = sorted(bench.articles(), key=lambda a: (a.date is None, _negated(a.date), a.id))
+        articles = sorted(bench.articles(), key=lambda a: a.newest_first())
     if getattr(args, "output_format", "text") == "json":
         print(json.dumps([_info_json(a) for a in articles], ensure_ascii=False, indent=2))
         return 0
@@ -282,11 +282,6 @@ def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:
             f"{a.date or '-':10}  {outlet:14}  {a.title}"
         )
     return 0
-
-
-def _negated(date: str | None) -> tuple[int, ...]:
-    """A YYYY-MM-DD date as a key that sorts the newest first."""
-    return tuple(-int(part) for part in (date or "0-0-0").split("-") if part.isdigit())
 
 
 def _info_json(info) -> dict:

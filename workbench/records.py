@@ -117,6 +117,14 @@ class ArticleInfo:
     date: str | None = None
     """Publication date, YYYY-MM-DD."""
 
+    def newest_first(self) -> tuple[bool, tuple[int, ...], int]:
+        """A sort key: the newest publication date first, undated articles after in import order."""
+        return (
+            self.date is None,
+            tuple(-int(part) for part in (self.date or "").split("-") if part.isdigit()),
+            self.id,
+        )
+
 
 @dataclass(frozen=True)
 class Segment:

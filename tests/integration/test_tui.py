@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, OptionList, TextArea
 
-from tests.paths import SEEDS
+from tests.paths import ROOT, SEEDS
 from workbench.engines.translator import load_translator
 from workbench.records import Status
 from workbench.service import Workbench
@@ -104,6 +104,22 @@ async def test_list_shows_imported_articles_filters_and_sorts(open_app) -> None:
         titles = [a.title for a in screen.shown]
         assert len(titles) == 5 and titles == sorted(titles, key=str.casefold)
         assert screen.query_one(DataTable).row_count == 5
+
+
+async def test_list_shows_date_and_outlet_of_web_pages_and_sorts_by_date(open_app) -> None:
+    """Issue 18: pages saved from the web carry their outlet and publication date."""
+    web = ROOT / "tests" / "fixtures" / "web"
+    app = open_app([web / "ohne_head_ende.html", SEEDS, web / "rheinblick_hafen.html"])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        rows = {table.get_row_at(i)[0]: table.get_row_at(i)[2:4] for i in range(table.row_count)}
+        assert rows["Hafen Duisburg: Neue Containerbrücke geht in Betrieb"] == ["Rheinblick", "2025-03-14"]
+        assert rows["Stadtrat beschließt Radweg-Offensive"] == ["Neckar-Bote", "2025-02-03"]
+        await pilot.press(*["ctrl+s"] * 5)
+        assert [a.date for a in screen.shown][:3] == ["2025-03-14", "2025-02-03", None]
+        assert "sorted by date, newest first" in str(screen.query_one("#filter").render())
 
 
 async def test_open_translates_in_the_background_and_fills_in(open_app, article_file) -> None:
