@@ -202,9 +202,9 @@ def test_a_page_is_not_a_feed(site: LocalSite, bench: Workbench) -> None:
     assert report.counts()["failed"] == 1 and not bench.articles()
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def _cli(*args: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
-    env.update({f"WORKBENCH_{k.upper()}": v for k, v in FAST.items()}, COLUMNS="100")
+    env.update({f"WORKBENCH_{k.upper()}": v for k, v in FAST.items()}, COLUMNS="100", **extra)
     return subprocess.run(
         [str(WORKBENCH), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
     )
@@ -250,3 +250,41 @@ def test_cli_feeds_from_the_settings_quietly(site: LocalSite, tmp_path: Path) ->
     assert _cli("import", "--feeds", "--quiet", cwd=tmp_path).stdout.splitlines() == [
         "Rheinblick – Wirtschaft: 0 new, 0 changed, 2 unchanged, 1 failed"
     ]
+
+
+def test_translate_url_writes_exports_that_carry_the_metadata(
+    site: LocalSite, tmp_path: Path, tiny_model
+) -> None:
+    from lxml import etree
+    from translate.storage.tmx import tmxfile
+    from translate.storage.xliff2 import Xliff2File
+
+    url = site.route("/hafen", HAFEN)
+    env_model = {"WORKBENCH_MODEL": str(tiny_model), "WORKBENCH_MODELS_DIR": str(tmp_path / "models")}
+    done = _cli(
+        "translate", url, "--out", "out", "--format", "jsonl,tmx,xliff", "--quiet", cwd=tmp_path, **env_model
+    )
+    assert done.returncode == 0, done.stderr
+    [jsonl] = (tmp_path / "out").glob("*.jsonl")
+    record = json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])
+    assert (record["source_path"], record["outlet"], record["author"], record["date"]) == (
+        url,
+        "Rheinblick",
+        "Anna Schröder",
+        "2025-03-14",
+    )
+    assert record["url"].startswith("https://www.rheinblick.example/")
+    [tmx] = (tmp_path / "out").glob("*.tmx")
+    assert tmxfile.parsestring(tmx.read_bytes()).units
+    props = {
+        p.get("type"): p.text for p in etree.fromstring(tmx.read_bytes()).find("body/tu").findall("prop")
+    }
+    assert (props["x-outlet"], props["x-author"], props["x-date"]) == (
+        "Rheinblick",
+        "Anna Schröder",
+        "2025-03-14",
+    )
+    [xliff] = (tmp_path / "out").glob("*.xlf")
+    assert Xliff2File.parsestring(xliff.read_bytes()).units
+    notes = etree.fromstring(xliff.read_bytes()).findall(".//{*}file/{*}notes/{*}note")
+    assert {n.get("category"): n.text for n in notes}["date"] == "2025-03-14"
