@@ -65,7 +65,8 @@ def measure(selected, per_page: bool) -> None:
     count = 0
     for name, markup, must, must_not in selected:
         count += 1
-        for method, body in (("workbench", workbench_body(markup)), ("all visible text", all_visible(markup))):
+        bodies = (("workbench", workbench_body(markup)), ("all visible text", all_visible(markup)))
+        for method, body in bodies:
             tp, fp, fn = score(body, must, must_not)
             totals[method] = [a + b for a, b in zip(totals[method], (tp, fp, fn), strict=True)]
             lost[method] += tp < 0.5 * len(must)

@@ -151,7 +151,11 @@ STORIES = (
 
 # Furniture every layout draws from: snippets that must never count as article text.
 MENU = ("Politik", "Wirtschaft", "Sport", "Kultur", "Kommentar", "E-Paper")
-RELATED = ("Niedrigwasser bremst Frachter aus", "Wie die Seidenstraße Duisburg verändert", "Kita-Gebühren fallen weg")
+RELATED = (
+    "Niedrigwasser bremst Frachter aus",
+    "Wie die Seidenstraße Duisburg verändert",
+    "Kita-Gebühren fallen weg",
+)
 COMMENTS = (
     "Endlich passiert mal was, hoffentlich denkt man auch an die Anwohner.",
     "Das Geld hätte man besser in Schulen gesteckt, aber fragen tut ja keiner.",
@@ -188,7 +192,9 @@ def _head(story: Story, site: str, extra: str = "", close: bool = True) -> str:
 
 
 def regional(story: Story) -> tuple[str, list[str]]:
-    page = _head(story, "Rheinblick") + f"""<body>
+    page = (
+        _head(story, "Rheinblick")
+        + f"""<body>
 <header><nav class="main-nav"><ul>{"".join(f'<li><a href="#">{m}</a></li>' for m in MENU)}</ul></nav></header>
 <main><nav class="breadcrumb"><a href="/">Startseite</a> &gt; <a href="#">Region</a></nav>
 <article><h1>{_e(story.title)}</h1>
@@ -201,13 +207,16 @@ def regional(story: Story) -> tuple[str, list[str]]:
 </main>
 <footer><a href="#">{FOOTER[0]}</a> <a href="#">{FOOTER[1]}</a><p>© 2025 Rheinblick. {FOOTER[2]}.</p></footer>
 </body></html>"""
+    )
     return page, [*MENU, *RELATED, *COMMENTS, *FOOTER, *SHARE]
 
 
 def div_soup(story: Story) -> tuple[str, list[str]]:
     body = "<br><br>\n".join(_e(p) for p in (story.lead, *story.paragraphs))
     rest = "<br><br>\n".join(_e(p) for p in story.after_heading)
-    page = _head(story, "Neckar-Bote") + f"""<body>
+    page = (
+        _head(story, "Neckar-Bote")
+        + f"""<body>
 <div class="top"><div class="menu">{" | ".join(f'<a href="#">{m}</a>' for m in MENU)}</div></div>
 <div class="wrapper"><div class="left"><div class="box"><b>Anzeige</b><br>{AD}</div></div>
 <div class="content"><div class="headline">{_e(story.title)}</div>
@@ -220,11 +229,14 @@ def div_soup(story: Story) -> tuple[str, list[str]]:
 </div></div>
 <div class="footer">{FOOTER[0]} | {FOOTER[1]} | © Neckar-Bote, {FOOTER[2]}</div>
 </body></html>"""
+    )
     return page, [*MENU, AD, *SHARE, *COMMENTS, *FOOTER]
 
 
 def blog(story: Story) -> tuple[str, list[str]]:
-    page = _head(story, "Ortsblog") + f"""<body class="single-post">
+    page = (
+        _head(story, "Ortsblog")
+        + f"""<body class="single-post">
 <div id="page"><header id="masthead" class="site-header"><p class="site-title"><a href="/">Ortsblog</a></p>
 <nav id="site-navigation" class="main-navigation"><ul id="primary-menu">{"".join(f'<li><a href="#">{m}</a></li>' for m in MENU)}</ul></nav></header>
 <div id="content" class="site-content"><div id="primary" class="content-area"><main id="main">
@@ -245,12 +257,15 @@ def blog(story: Story) -> tuple[str, list[str]]:
 <aside id="secondary" class="widget-area"><section class="widget"><h2>Neueste Beiträge</h2><ul>{"".join(f'<li><a href="#">{r}</a> <span>12.03.2025</span></li>' for r in RECENT)}</ul></section></aside>
 </div><footer class="site-footer"><a href="#">{FOOTER[0]}</a> · <a href="#">{FOOTER[1]}</a></footer></div>
 </body></html>"""
+    )
     return page, [*MENU, *SHARE, *RELATED, *RECENT, *COMMENTS, "Deine E-Mail-Adresse", *FOOTER[:2]]
 
 
 def association(story: Story) -> tuple[str, list[str]]:
     menu = ("Über uns", "Mitglied werden", "Termine", "Presse", "Kontakt")
-    page = _head(story, "Landesverband") + f"""<body>
+    page = (
+        _head(story, "Landesverband")
+        + f"""<body>
 <table width="100%"><tr><td colspan="2"><img src="logo.gif" alt="Logo des Landesverbands"></td></tr>
 <tr><td class="nav" valign="top" width="180">{"<br>".join(f'<a href="#">{m}</a>' for m in menu)}</td>
 <td class="inhalt" valign="top"><p class="rubrik">Pressemitteilung</p><h1>{_e(story.title)}</h1>
@@ -260,11 +275,14 @@ def association(story: Story) -> tuple[str, list[str]]:
 </td></tr>
 <tr><td colspan="2" class="fuss">Landesverband e.V. · Hauptstraße 1 · 30159 Hannover · <a href="#">{FOOTER[0]}</a> · <a href="#">{FOOTER[1]}</a></td></tr></table>
 </body></html>"""
+    )
     return page, [*menu, "Zurück zur Übersicht", "Drucken", "Hauptstraße 1", *FOOTER[:2]]
 
 
 def long_read(story: Story) -> tuple[str, list[str]]:
-    page = _head(story, "Weserkurier am Sonntag") + f"""<body>
+    page = (
+        _head(story, "Weserkurier am Sonntag")
+        + f"""<body>
 <div class="cookie-consent"><p>{COOKIE}</p><button>Zustimmen</button></div>
 <nav>{"".join(f'<a href="#">{m}</a>' for m in MENU)}</nav>
 <article><h1>{_e(story.title)}</h1><p class="dateline">{story.date}, von {story.author}</p>
@@ -278,12 +296,17 @@ def long_read(story: Story) -> tuple[str, list[str]]:
 <section class="more"><h2>Das könnte Sie auch interessieren</h2>{"".join(f'<div class="teaser"><a href="#">{r}</a></div>' for r in RELATED)}</section>
 <footer><p>{FOOTER[0]} · {FOOTER[1]} · {FOOTER[2]}</p></footer>
 </body></html>"""
+    )
     return page, [COOKIE, *MENU, AD, NEWSLETTER, *RELATED, *FOOTER, "Schlagwörter"]
 
 
 def mobile(story: Story) -> tuple[str, list[str]]:
-    icons = "".join(f'<a href="#"><svg><title>{n}</title><path d="M0 0"/></svg></a>' for n in ("Menü", "Suche", "Konto"))
-    page = _head(story, "Ostsee-Kurier mobil", extra='<script>if (a < b) { x(); }</script\n', close=False) + f"""<body>
+    icons = "".join(
+        f'<a href="#"><svg><title>{n}</title><path d="M0 0"/></svg></a>' for n in ("Menü", "Suche", "Konto")
+    )
+    page = (
+        _head(story, "Ostsee-Kurier mobil", extra="<script>if (a < b) { x(); }</script\n", close=False)
+        + f"""<body>
 <div class="app-bar">{icons}</div>
 <div class="story"><h1>{_e(story.title)}</h1><div class="autor">Von {story.author}</div>
 <p>{_e(story.lead)}</p>
@@ -293,6 +316,7 @@ def mobile(story: Story) -> tuple[str, list[str]]:
 <div id="consent-layer"><p>{COOKIE}</p></div>
 <div class="footer">{FOOTER[0]} {FOOTER[1]}</div>
 </body></html>"""
+    )
     return page, [*RELATED, *SHARE, COOKIE, *FOOTER[:2], "Menü", "Suche", "vor 2 Stunden"]
 
 
@@ -309,7 +333,9 @@ LAYOUTS: tuple[Callable[[Story], tuple[str, list[str]]], ...] = (
 # Held out: written after the extraction rules were settled on the six layouts above, and not
 # used to change them; their figures are reported apart (docs/performance.md).
 def schema_org(story: Story) -> tuple[str, list[str]]:
-    page = _head(story, "Allgäuer Rundschau") + f"""<body>
+    page = (
+        _head(story, "Allgäuer Rundschau")
+        + f"""<body>
 <div role="navigation" class="hauptnavigation">{"".join(f'<a href="#">{m}</a> ' for m in MENU)}</div>
 <div itemscope itemtype="https://schema.org/NewsArticle"><h1 itemprop="headline">{_e(story.title)}</h1>
 <span itemprop="author">{story.author}</span> <time itemprop="datePublished">{story.date}</time>
@@ -323,11 +349,14 @@ def schema_org(story: Story) -> tuple[str, list[str]]:
 <div class="leserkommentare"><h3>Leserkommentare (12)</h3>{"".join(f"<div><p>{c}</p></div>" for c in COMMENTS)}</div>
 <div id="footer">{FOOTER[0]} · {FOOTER[1]} · Mediadaten · Karriere</div>
 </body></html>"""
+    )
     return page, [*MENU, RELATED[0], "Weiterlesen mit Rundschau Plus", *COMMENTS, *FOOTER[:2], "Mediadaten"]
 
 
 def agency(story: Story) -> tuple[str, list[str]]:
-    page = _head(story, "Nordkurier Online") + f"""<body>
+    page = (
+        _head(story, "Nordkurier Online")
+        + f"""<body>
 <div class="header"><a href="/">Zur Startseite</a><ul class="ressorts">{"".join(f"<li>{m}</li>" for m in MENU)}</ul></div>
 <section class="story"><h1>{_e(story.title)}</h1><p class="quelle">dpa/lno</p>
 <p>Berlin (dpa) – {_e(story.lead)}</p>{_paragraphs(story)}{_rest(story)}
@@ -337,12 +366,22 @@ def agency(story: Story) -> tuple[str, list[str]]:
 {"".join(f'<div class="ob-rec"><a href="#">{r}</a><span>Anzeige</span></div>' for r in RELATED)}</div>
 <div class="footer-links"><a href="#">{FOOTER[0]}</a> <a href="#">{FOOTER[1]}</a> <a href="#">Cookie-Einstellungen</a></div>
 </body></html>"""
-    return page, ["Zur Startseite", *RELATED, "dpa-infocom", "Themen: Verkehr", *FOOTER[:2], "Cookie-Einstellungen"]
+    )
+    return page, [
+        "Zur Startseite",
+        *RELATED,
+        "dpa-infocom",
+        "Themen: Verkehr",
+        *FOOTER[:2],
+        "Cookie-Einstellungen",
+    ]
 
 
 def city_portal(story: Story) -> tuple[str, list[str]]:
     events = ("Wochenmarkt am Rathausplatz", "Sprechstunde des Bürgermeisters")
-    page = _head(story, "Stadtportal") + f"""<body>
+    page = (
+        _head(story, "Stadtportal")
+        + f"""<body>
 <p class="breadcrumb">Sie sind hier: <a href="#">Start</a> › <a href="#">Aktuelles</a></p>
 <div class="spalte-links"><h4>Termine</h4><ul>{"".join(f"<li>{e} <em>14.03.</em></li>" for e in events)}</ul></div>
 <div class="spalte-mitte"><div class="werkzeuge"><a href="#"><img src="p.png" alt="Drucken"></a><a href="#"><img src="m.png" alt="Weiterempfehlen"></a></div>
@@ -352,7 +391,15 @@ def city_portal(story: Story) -> tuple[str, list[str]]:
 <div class="kontaktbox"><h4>Kontakt</h4><p>Presseamt der Stadt<br>Telefon 0341 123-4567<br>presse@stadt.example</p></div></div>
 <div class="fuss">{FOOTER[0]} | {FOOTER[1]} | Barrierefreiheit</div>
 </body></html>"""
-    return page, ["Sie sind hier", *events, "Telefon 0341", "presse@stadt.example", *FOOTER[:2], "Barrierefreiheit"]
+    )
+    return page, [
+        "Sie sind hier",
+        *events,
+        "Telefon 0341",
+        "presse@stadt.example",
+        *FOOTER[:2],
+        "Barrierefreiheit",
+    ]
 
 
 HELD_OUT: tuple[Callable[[Story], tuple[str, list[str]]], ...] = (schema_org, agency, city_portal)
