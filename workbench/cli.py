@@ -116,8 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     tui = add_command("tui", help="open the workbench (the default command)")
     tui.add_argument("paths", nargs="*", type=Path, help="files or folders to import first")
 
-    imp = add_command("import", help="import articles (.txt, .md, .html)")
-    imp.add_argument("paths", nargs="+", type=Path)
+    imp = add_command("import", help="import articles: .txt, .md, .html files, web pages by URL, feeds")
+    imp.add_argument("paths", nargs="*", metavar="PATH_OR_URL", help="files, folders or http(s):// pages")
+    imp.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL_OR_FILE",
+        help="import every entry of an RSS or Atom feed (again: the entries not known yet)",
+    )
+    imp.add_argument("--feeds", action="store_true", help="refresh every feed of workbench.toml's [feeds]")
+    imp.add_argument("--quiet", action="store_true", help="only errors, warnings and a line per feed")
 
     tr = add_command("translate", help="import, machine-translate, write outputs")
     tr.add_argument("targets", nargs="*", help="files, folders or article ids (default: every article)")
@@ -174,7 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--sentences", type=_positive, default=3, help="sentences taken from each article")
     _add_target(digest)
 
-    add_command("articles", help="list the articles in the workspace")
+    listing = add_command("articles", help="list the articles in the workspace, newest first")
+    listing.add_argument(
+        "--format",
+        dest="output_format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default), or json: id, title, path, url, outlet, author, date, language, counts",
+    )
     add_command("check", help="check the workspace database: integrity and links")
     backup = add_command("backup", help="a consistent copy of the workspace database (SQLite online backup)")
     backup.add_argument("destination", type=Path, metavar="DEST", help="the copy's file name")
@@ -311,7 +327,10 @@ def _add_adapt(add_command) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "import" and not (args.paths or args.feed or args.feeds):
+        parser.error("import: give files, folders or URLs, --feed URL_OR_FILE, or --feeds")
     try:
         return _run(args)
     except WorkbenchError as error:

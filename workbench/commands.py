@@ -43,9 +43,36 @@ class WorkspaceMissing(WorkbenchError):
 
 
 def import_paths(workspace: Workspace, args: argparse.Namespace) -> int:
+    """Files and folders, pages by URL, feeds: one line each (quiet: errors, warnings and the
+    feeds' lines); exit 1 when anything failed, after importing the rest."""
+    quiet = getattr(args, "quiet", False)
+    feeds = list(getattr(args, "feed", []))
+    if getattr(args, "feeds", False):
+        if not workspace.settings.feeds:
+            raise WorkbenchError(f"no feeds in {workspace.path / 'workbench.toml'}: add a [feeds] table")
+        feeds += workspace.settings.feeds.values()
     with _open(workspace, create=True) as bench:
-        failures = _report_imports(bench.import_paths(args.paths))
+        failures = []
+        if args.paths:
+            failures += _report_imports(_import_targets(bench, [str(p) for p in args.paths]), quiet)
+        for source in dict.fromkeys(feeds):
+            report = bench.import_feed(source)
+            if report.error:
+                print(f"error: {source}: {report.error}", file=sys.stderr)
+            elif report.results:
+                _report_imports(report.results, quiet)
+            print(report.line())
+            failures += [(source, "feed")] * report.counts()["failed"]
     return 1 if failures else 0
+
+
+def _import_targets(bench, targets: list[str]) -> list:
+    """Import files and folders, then fetch the http(s) URLs among the targets."""
+    from workbench.ingest.fetch import is_url
+
+    paths = [Path(t) for t in targets if not is_url(t)]
+    urls = [t for t in targets if is_url(t)]
+    return (bench.import_paths(paths) if paths else []) + (bench.import_urls(urls) if urls else [])
 
 
 def _report_imports(results: list, quiet: bool = False) -> list[tuple[str, str]]:
@@ -58,7 +85,8 @@ def _report_imports(results: list, quiet: bool = False) -> list[tuple[str, str]]
         for warning in result.warnings:
             print(f"warning: {result.path}: {warning}", file=sys.stderr)
         if not quiet:
-            print(f"{result.outcome.value:9s} #{result.article_id}  {result.path}")
+            note = f"  ({result.note})" if getattr(result, "note", None) else ""
+            print(f"{result.outcome.value:9s} #{result.article_id}  {result.path}{note}")
     if not results:
         print("no .txt, .md or .html files found", file=sys.stderr)
         return [("(input)", "no .txt, .md or .html files found")]
@@ -122,10 +150,10 @@ def _article_ids(bench, targets: list[str], quiet: bool) -> tuple[list[int], lis
         if target.isdigit() and not Path(target).exists():
             ids.append(bench.find_article(target))
         else:
-            paths.append(Path(target))
+            paths.append(target)
     failures: list[tuple[str, str]] = []
     if paths:
-        results = bench.import_paths(paths)
+        results = _import_targets(bench, paths)
         failures = _report_imports(results, quiet)
         ids.extend(r.article_id for r in results if r.article_id is not None)
     return list(dict.fromkeys(ids)), failures
@@ -239,17 +267,44 @@ def _existing_ids(bench, references: list[str]) -> list[int]:
 
 
 def list_articles(workspace: Workspace, args: argparse.Namespace) -> int:
+    """The articles, newest publication date first (undated ones after, in import order)."""
     with _open(workspace) as bench:
-        articles = bench.articles()
+        articles = sorted(bench.articles(), key=lambda a: a.newest_first())
+    if getattr(args, "output_format", "text") == "json":
+        print(json.dumps([_info_json(a) for a in articles], ensure_ascii=False, indent=2))
+        return 0
     if not articles:
         print(f"no articles in {workspace.path}; add some with: workbench import PATH")
         return 0
-    print(f"{'id':>3}  {'lang':4}  {'segs':>4}  {'mt':>4}  {'rev':>4}  title")
+    print(f"{'id':>3}  {'lang':4}  {'segs':>4}  {'mt':>4}  {'rev':>4}  {'date':10}  {'outlet':14}  title")
     for a in articles:
         translated = 100 * a.translated // a.segments if a.segments else 0
         reviewed = 100 * a.reviewed // a.segments if a.segments else 0
-        print(f"{a.id:>3}  {a.language:4}  {a.segments:>4}  {translated:>3}%  {reviewed:>3}%  {a.title}")
+        outlet = textwrap.shorten(a.outlet or "-", 14, placeholder="…")
+        print(
+            f"{a.id:>3}  {a.language:4}  {a.segments:>4}  {translated:>3}%  {reviewed:>3}%  "
+            f"{a.date or '-':10}  {outlet:14}  {a.title}"
+        )
     return 0
+
+
+def _info_json(info) -> dict:
+    """An article's identity and origin, as `articles` and `show --format json` print it: "url"
+    for a page from the web (the canonical address, else the one fetched), "path" always."""
+    return {
+        "id": info.id,
+        "title": info.title,
+        "path": info.path,
+        "url": info.url,
+        "outlet": info.outlet,
+        "author": info.author,
+        "date": info.date,
+        "language": info.language,
+        "revision": info.revision,
+        "segments": info.segments,
+        "translated": info.translated,
+        "reviewed": info.reviewed,
+    }
 
 
 def show(workspace: Workspace, args: argparse.Namespace) -> int:
@@ -274,6 +329,8 @@ def _print_article(bench, article_id: int, target: str | None = None) -> None:
     info = bench.article(article_id)
     width = min(shutil.get_terminal_size((100, 20)).columns, 120)
     print(f"# {info.title}  [{info.language}, {info.outlet or 'outlet unknown'}, #{info.id}]")
+    if origin := " · ".join(part for part in (info.author, info.date, info.url) if part):
+        print(f"  {origin}")
     block = None
     indent = " " * (_NUMBER + 6)
     for number, segment in enumerate(bench.segments(article_id, target), 1):
@@ -320,11 +377,7 @@ def _article_json(bench, article_id: int, target: str | None) -> dict:
             }
         )
     return {
-        "id": info.id,
-        "title": info.title,
-        "path": info.path,
-        "outlet": info.outlet,
-        "language": info.language,
+        **{k: v for k, v in _info_json(info).items() if k not in ("segments", "translated", "reviewed")},
         "target_language": target or bench.target_language(),
         "blocks": blocks,
     }

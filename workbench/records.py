@@ -62,6 +62,26 @@ class Article:
     blocks: tuple[Block, ...]
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = ()
+    url: str | None = None
+    """Where the page lives: its canonical URL, else the address it was fetched from."""
+    author: str | None = None
+    date: str | None = None
+    """Publication date, YYYY-MM-DD, as the page states it."""
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A page as fetched over HTTP: kept with its article, so a later import can tell an
+    unchanged page and a reviewer can see what the text was made from."""
+
+    address: str
+    """The URL asked for (the article's path)."""
+    final_url: str
+    """Where the redirects ended."""
+    redirects: tuple[str, ...]
+    """The addresses passed through on the way, in order."""
+    content_type: str | None
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,18 @@ class ArticleInfo:
     segments: int
     translated: int
     reviewed: int
+    url: str | None = None
+    author: str | None = None
+    date: str | None = None
+    """Publication date, YYYY-MM-DD."""
+
+    def newest_first(self) -> tuple[bool, tuple[int, ...], int]:
+        """A sort key: the newest publication date first, undated articles after in import order."""
+        return (
+            self.date is None,
+            tuple(-int(part) for part in (self.date or "").split("-") if part.isdigit()),
+            self.id,
+        )
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,38 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+MAX_FETCH_SECONDS = 600.0
+MAX_FETCH_RETRIES = 10
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value)  # ValueError for text that is no number
+    if not 0 < number <= MAX_FETCH_SECONDS:
+        raise ValueError
+    return number
+
+
+def _retries(value: Any) -> int:
+    number = _integer(value)
+    if not 0 <= number <= MAX_FETCH_RETRIES:
+        raise ValueError
+    return number
+
+
+def _feeds(value: Any) -> dict[str, str]:
+    """`{"name": "https://…"}` from a TOML table, or "name=url,name=url" from the environment."""
+    if isinstance(value, str):
+        value = dict(item.split("=", 1) for item in value.split(",") if item.strip())
+    if not isinstance(value, Mapping):
+        raise ValueError
+    feeds = {str(name).strip(): str(where).strip() for name, where in value.items()}
+    if not all(name and where and isinstance(where, str) for name, where in feeds.items()):
+        raise ValueError
+    return feeds
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -143,6 +175,14 @@ class Settings:
     """A model per language pair ("fr-en" -> hub id or directory), before the opus-mt default."""
     alignment: dict[str, AlignmentSource] = field(default_factory=dict)
     """Where word alignment is read for models not trained like opus-mt (default: GUIDED_HEAD)."""
+    feeds: dict[str, str] = field(default_factory=dict)
+    """RSS/Atom feeds the workspace follows (`[feeds]`: name -> URL or file), for `import --feeds`."""
+    fetch_timeout: float = 20.0
+    """Seconds to connect and for each read of a page."""
+    fetch_retries: int = 3
+    """Further tries after a 429 or 5xx answer."""
+    fetch_backoff: float = 1.0
+    """Seconds before the first retry, doubled for each next one."""
 
     def alignment_source(self, model: str) -> AlignmentSource:
         """The model's configured alignment source, or the guided-alignment head opus-mt trains."""
@@ -161,6 +201,10 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "reviewer": str,
     "models_dir": str,
     "offline": _flag,
+    "feeds": _feeds,
+    "fetch_timeout": _seconds,
+    "fetch_retries": _retries,
+    "fetch_backoff": _seconds,
 }
 _HINTS = {
     "backend": f"one of {', '.join(BACKENDS)}",
@@ -170,6 +214,10 @@ _HINTS = {
     "target_language": "a two- or three-letter language code such as en",
     "models": 'a table of pairs to models, e.g. "fr-en" = "Helsinki-NLP/opus-mt-fr-en"',
     "alignment": "a table of models to {layer = -1, heads = [0]} (a decoder layer and its heads)",
+    "feeds": 'a table of names to feed URLs or files, e.g. tagesschau = "https://www.tagesschau.de/xml/rss2"',
+    "fetch_timeout": f"a number of seconds above 0, at most {MAX_FETCH_SECONDS:g}",
+    "fetch_backoff": f"a number of seconds above 0, at most {MAX_FETCH_SECONDS:g}",
+    "fetch_retries": f"an integer from 0 to {MAX_FETCH_RETRIES}",
 }
 
 

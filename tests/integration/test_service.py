@@ -145,6 +145,10 @@ def test_flipping_boilerplate_makes_it_translatable(make_bench) -> None:
 
 
 def test_faces_do_not_import_torch() -> None:
-    code = "import sys, workbench.cli, workbench.commands, workbench.service; print('torch' in sys.modules)"
+    """Nor trafilatura (issue 18): the TUI's start-up path stays free of both."""
+    code = (
+        "import sys, workbench.cli, workbench.commands, workbench.service, workbench.tui.app; "
+        "print([m for m in ('torch', 'trafilatura') if m in sys.modules])"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, OptionList, TextArea
 
-from tests.paths import SEEDS
+from tests.paths import ROOT, SEEDS
 from workbench.engines.translator import load_translator
 from workbench.records import Status
 from workbench.service import Workbench
@@ -104,6 +104,51 @@ async def test_list_shows_imported_articles_filters_and_sorts(open_app) -> None:
         titles = [a.title for a in screen.shown]
         assert len(titles) == 5 and titles == sorted(titles, key=str.casefold)
         assert screen.query_one(DataTable).row_count == 5
+
+
+async def test_list_shows_date_and_outlet_of_web_pages_and_sorts_by_date(open_app) -> None:
+    """Issue 18: pages saved from the web carry their outlet and publication date."""
+    web = ROOT / "tests" / "fixtures" / "web"
+    app = open_app([web / "ohne_head_ende.html", SEEDS, web / "rheinblick_hafen.html"])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        rows = {table.get_row_at(i)[0]: table.get_row_at(i)[2:4] for i in range(table.row_count)}
+        assert rows["Hafen Duisburg: Neue Containerbrücke geht in Betrieb"] == ["Rheinblick", "2025-03-14"]
+        assert rows["Stadtrat beschließt Radweg-Offensive"] == ["Neckar-Bote", "2025-02-03"]
+        await pilot.press(*["ctrl+s"] * 5)
+        assert [a.date for a in screen.shown][:3] == ["2025-03-14", "2025-02-03", None]
+        assert "sorted by date, newest first" in str(screen.query_one("#filter").render())
+
+
+async def test_import_dialog_fetches_pages_and_feeds_with_errors_as_notices(open_app) -> None:
+    """Issue 18: ctrl+o, URLs typed, Enter: fetched in a worker; a failed URL is a notice."""
+    from tests.local_web import LocalSite, Response
+
+    web = ROOT / "tests" / "fixtures" / "web"
+    with LocalSite() as site:
+        hafen = site.route("/hafen", (web / "rheinblick_hafen.html").read_bytes())
+        site.route("/radweg", (web / "ohne_head_ende.html").read_bytes())
+        rss = f"<rss version='2.0'><channel><title>Neckar</title><item><link>{site.url('/radweg')}</link></item></channel></rss>"
+        feed = site.route("/rss", Response(rss.encode(), content_type="application/rss+xml"))
+        app = open_app(fetch_retries="0")
+        notices = _record_notices(app)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _settle(app, pilot)
+            await pilot.press("ctrl+o")
+            await pilot.press(*f"{hafen} {site.url('/fehlt')}", "enter")
+            await _settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, ArticleListScreen)
+            assert [a.outlet for a in screen.shown] == ["Rheinblick"]
+            assert f"{site.url('/fehlt')}: HTTP 404 Not Found" in notices
+            assert "imported: 1 new, 0 revised, 0 unchanged, 1 failed" in notices
+            await pilot.press("ctrl+o")
+            await pilot.press(*feed, "tab", "space", "shift+tab", "enter")
+            await _settle(app, pilot)
+            assert sorted(a.outlet for a in screen.shown) == ["Neckar-Bote", "Rheinblick"]
+            assert "Neckar: 1 new, 0 changed, 0 unchanged, 0 failed" in notices
 
 
 async def test_open_translates_in_the_background_and_fills_in(open_app, article_file) -> None:

@@ -25,6 +25,13 @@ class ExportArticle:
     def body(self) -> list[Segment]:
         return [s for s in self.segments if s.kind is BlockKind.BODY]
 
+    def metadata(self) -> dict[str, str]:
+        """Where the article comes from, as the writers carry it: url, outlet, author, date
+        (YYYY-MM-DD), those that are known."""
+        info = self.info
+        found = {"url": info.url, "outlet": info.outlet, "author": info.author, "date": info.date}
+        return {name: value for name, value in found.items() if value}
+
 
 def model_name(segment: Segment) -> str | None:
     """The model id named in a segment's machine-translation cache key."""

@@ -15,6 +15,7 @@ def render_jsonl(articles: Iterable[ExportArticle]) -> bytes:
             record = {
                 "article_id": article.info.id,
                 "source_path": article.info.path,
+                **{name: article.metadata().get(name) for name in ("url", "outlet", "author", "date")},
                 "paragraph": segment.block_position,
                 "segment": segment.position,
                 "kind": segment.kind.value,

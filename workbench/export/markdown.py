@@ -14,9 +14,8 @@ def _joined(segments: list[Segment], translated: bool) -> str:
 def render_markdown(article: ExportArticle) -> bytes:
     info = article.info
     lines = [f"# {info.title}", ""]
-    meta = ", ".join(
-        part for part in (info.outlet, f"{article.source_language} → {article.target_language}") if part
-    )
+    languages = f"{article.source_language} → {article.target_language}"
+    meta = ", ".join(part for part in (info.outlet, info.author, info.date, languages) if part)
     lines += [f"*{meta}*", ""]
     source_tag, target_tag = article.source_language, article.target_language
     for paragraph in article.paragraphs():

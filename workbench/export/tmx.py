@@ -30,12 +30,19 @@ def render_tmx(articles: Iterable[ExportArticle], created: datetime | None = Non
     source_language = articles[0].source_language if articles else "de"
     target_language = articles[0].target_language if articles else "en"
     units = (
-        Unit(f"{article.info.id}-{s.id}", s.source, s.target, (("x-status", s.status.value),))
+        Unit(
+            f"{article.info.id}-{s.id}", s.source, s.target, (("x-status", s.status.value), *_origin(article))
+        )
         for article in articles
         for s in article.body()
         if s.target
     )
     return render_units(units, source_language, target_language, created)
+
+
+def _origin(article: ExportArticle) -> tuple[tuple[str, str], ...]:
+    """x-url, x-outlet, x-author, x-date: a memory built from these units can tell its sources."""
+    return tuple((f"x-{name}", value) for name, value in article.metadata().items())
 
 
 def render_units(

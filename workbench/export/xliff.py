@@ -30,6 +30,10 @@ def render_xliff(article: ExportArticle) -> bytes:
         trgLang=article.target_language,
     )
     file = _element(root, "file", id=f"f{article.info.id}", original=article.info.path)
+    if metadata := article.metadata():  # where the text comes from, before the units
+        notes = _element(file, "notes")
+        for name, value in metadata.items():
+            _element(notes, "note", category=name).text = value
     for paragraph in article.paragraphs():
         first = paragraph[0]
         unit = _element(file, "unit", id=f"p{first.block_position}")

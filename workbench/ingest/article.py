@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
@@ -15,7 +16,8 @@ from workbench.ingest.markup import paragraphs
 from workbench.ingest.segment import split_sentences
 from workbench.records import Article, Block, BlockKind
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
 MAX_IMPORT_BYTES = 32 * 1024 * 1024
 """Parsing holds about ten times a file's size in memory; 32 MB of text is ~80,000 sentences."""
 _OUTLET_SEARCH_BLOCKS = 6
@@ -81,18 +83,27 @@ def bytes_digest(data: bytes) -> str:
 def read_article(path: Path, data: bytes | None = None) -> Article:
     """Parse one file (its bytes, when the caller has read them already); raises IngestError."""
     data = read_bytes(path) if data is None else data
+    return article_from_bytes(data, path_text(path), path.suffix.lower())
+
+
+def article_from_bytes(
+    data: bytes, path: str, suffix: str, charset: str | None = None, url: str | None = None
+) -> Article:
+    """Bytes of a file or a fetched page (`charset` from its Content-Type, `url` where it came
+    from) parsed into an Article; raises IngestError."""
     try:
-        decoded = decode_bytes(data)
+        decoded = decode_bytes(data, declared=charset, markup=suffix in HTML_SUFFIXES)
     except DecodeError as error:
         raise IngestError(str(error)) from error
     warnings = (decoded.warning,) if decoded.warning else ()
     return parse_article(
         decoded.text,
-        path=path_text(path),
+        path=path,
         content_hash=bytes_digest(data),
-        suffix=path.suffix.lower(),
+        suffix=suffix,
         encoding=decoded.encoding,
         warnings=warnings,
+        url=url,
     )
 
 
@@ -103,27 +114,59 @@ def parse_article(
     suffix: str = ".txt",
     encoding: str = "utf-8",
     warnings: tuple[str, ...] = (),
+    url: str | None = None,
 ) -> Article:
+    """Text into an Article: HTML through trafilatura (main text and metadata), .txt and .md
+    through the project's own paragraph and boilerplate rules."""
+    if suffix in HTML_SUFFIXES:
+        return _html_article(text, path, content_hash, encoding, warnings, url)
     texts = paragraphs(text, suffix)
     if not texts:
         raise IngestError("no text in file")
     title_index = _title_index(texts)
     verdicts = _verdicts(texts, title_index)
+    outlet = _outlet(texts[: _OUTLET_SEARCH_BLOCKS + title_index])
+    shell = Article(path, "", None, "", content_hash, (), encoding, warnings)
+    return _assemble(texts, verdicts, title_index, outlet, shell)
+
+
+def _html_article(
+    text: str, path: str, content_hash: str, encoding: str, warnings: tuple[str, ...], url: str | None
+) -> Article:
+    """A page's title, then every block in page order: trafilatura's main text as body (the line
+    rules still catch a photo credit in it), what it left out as boilerplate with its region."""
+    from workbench.ingest.webpage import extract_page
+
+    page = extract_page(text, url)
+    if not page.blocks and not page.title:
+        raise IngestError("no text in page")
+    shell = Article(path, "", None, "", content_hash, (), encoding, warnings)
+    shell = replace(shell, url=page.url or url, author=page.author, date=page.date)
+    if not page.extracted:  # too little for trafilatura: the line rules decide every block
+        texts = [b.text for b in page.blocks]
+        if page.title and (not texts or texts[0] != page.title):
+            texts.insert(0, page.title)
+        verdicts = _verdicts(texts, 0)
+        return _assemble(texts, verdicts, 0, page.outlet or _outlet(texts[:_OUTLET_SEARCH_BLOCKS]), shell)
+    main = classify_blocks([b.text for b in page.blocks if b.main])
+    verdicts = [Verdict(False, "title")]
+    verdicts += [main.pop(0) if b.main else Verdict(True, b.reason) for b in page.blocks]
+    texts = [page.title or page.blocks[0].text, *(b.text for b in page.blocks)]
+    outlet = page.outlet or _outlet([b.text for b in page.blocks if b.main][:_OUTLET_SEARCH_BLOCKS])
+    return _assemble(texts, verdicts, 0, outlet, shell)
+
+
+def _assemble(
+    texts: list[str], verdicts: list[Verdict], title_index: int, outlet: str | None, shell: Article
+) -> Article:
+    """The Article of classified texts: its language, blocks and sentences; `shell` carries the
+    fields that do not depend on the text (path, hash, encoding, warnings, page metadata)."""
     language = _article_language(texts, verdicts)
     blocks = tuple(
         _block(position, block_text, verdict, language, position == title_index)
         for position, (block_text, verdict) in enumerate(zip(texts, verdicts, strict=True))
     )
-    return Article(
-        path=path,
-        title=texts[title_index],
-        outlet=_outlet(texts[: _OUTLET_SEARCH_BLOCKS + title_index]),
-        language=language,
-        content_hash=content_hash,
-        blocks=blocks,
-        encoding=encoding,
-        warnings=warnings,
-    )
+    return replace(shell, title=texts[title_index], outlet=outlet, language=language, blocks=blocks)
 
 
 def _title_index(texts: list[str]) -> int:

@@ -49,7 +49,14 @@ _LINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^©|\s©\s", "photo credit"),
         (r"\s[-–]\s[^.]{0,80}\b(via AP|via Reuters|Photo|Foto|Keystone|dpa|AFP)\s*$", "photo credit"),
         (r"^(Siehe auch|Lesen Sie auch|Auch interessant|Mehr dazu)\b", "cross-reference link"),
-        (r"^\d+\s+(Interaktionen|Kommentare|Reaktionen|Shares)$", "engagement counter"),
+        (r"^\d+\s+(Interaktionen|Kommentare?|Reaktionen|Shares)$", "engagement counter"),
+        (
+            r"^(\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2})([,\s]+\d{1,2}[:.]\d{2}(\s*Uhr)?)?$",
+            "date line",
+        ),
+        (r"^[^.!?|·]{1,40}(\s[|·]\s[^.!?|·]{1,40}){2,}$", "link bar"),
+        (r"^«?\s*Zurück( zur Übersicht| zur Startseite)?$", "navigation link"),
+        (r"^(Von|By)\s+(?-i:[A-ZÄÖÜ][\w.'-]*)(\s+(und|and|&)?\s*(?-i:[A-ZÄÖÜ][\w.'-]*)){1,4}$", "byline"),
         (r"^(Branchen|Tags|Schlagwörter|Themen|Kategorien?)\s*:", "category tags"),
         (r"von einem Drittanbieter bereitgestellt|keine Zusicherungen", "press-release disclaimer"),
         (r"Pressemitteilungsverteilung|Verteilung von Pressemitteilungen", "press-release disclaimer"),
@@ -63,7 +70,7 @@ _LINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _ZONE_OPENERS: tuple[tuple[re.Pattern[str], str, bool], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), reason, to_end)
     for pattern, reason, to_end in (
-        (r"^(\d+\s+)?Kommentare?\s*:?$", "comment thread", True),
+        (r"^Kommentare\s*(\(\d+\))?\s*:?$", "comment thread", True),
         (r"^(Schreibe|Schreiben Sie) einen Kommentar", "comment form", True),
         (r"^Welcome!?$", "aggregator blurb", True),
         (r"^MEHR (IN|AUS|ZU|VON)\b", "link list", False),
@@ -76,6 +83,7 @@ _ZONE_OPENERS: tuple[tuple[re.Pattern[str], str, bool], ...] = tuple(
 )
 _SENTENCE_END = re.compile(r"[.!?…][\"“”»«')]*$")
 _LINK_LIST_MAX_WORDS = 10
+_PARAGRAPH_MIN_WORDS = 8
 _LINK_LIST_MIN_WORDS = 3  # a kicker like "Strände & Co." is link-like even with a period
 
 
@@ -89,13 +97,21 @@ BODY = Verdict(False, "article text")
 
 
 def classify_blocks(texts: Sequence[str]) -> list[Verdict]:
-    """Classify each block of one article, in reading order."""
+    """Classify each block of one article, in reading order.
+
+    A zone that lasts to the end (comments) opens only after some article text: above the
+    article a "Kommentare" is a menu item or a link to the thread, and taking everything after
+    it would lose the whole article.
+    """
     verdicts: list[Verdict] = []
     zone: tuple[str, bool] | None = None  # (reason, lasts to end)
     seen: set[str] = set()
+    article_seen = False
     for text in texts:
         opener = _zone_opener(text)
-        if opener:
+        if opener and opener[1] and not article_seen:
+            verdicts.append(Verdict(True, f"{opener[0]} link: '{text}'"))
+        elif opener:
             zone = opener
             verdicts.append(Verdict(True, f"{opener[0]}: '{text}'"))
         elif zone and (zone[1] or _is_link_like(text)):
@@ -103,8 +119,14 @@ def classify_blocks(texts: Sequence[str]) -> list[Verdict]:
         else:
             zone = None
             verdicts.append(_classify_line(text, seen))
+            article_seen = article_seen or (verdicts[-1] is BODY and _is_paragraph(text))
         seen.add(_normalise(text))
     return verdicts
+
+
+def _is_paragraph(text: str) -> bool:
+    """Article prose: a sentence end and more words than a teaser or a menu line has."""
+    return len(text.split()) >= _PARAGRAPH_MIN_WORDS and bool(_SENTENCE_END.search(text.strip()))
 
 
 def outlet_of(text: str) -> str | None:

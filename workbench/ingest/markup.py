@@ -1,13 +1,12 @@
-"""Turn .txt, .md and .html text into paragraph lines, one block per line.
+"""Turn .txt and .md text into paragraph lines, one block per line (HTML: ingest/webpage.py).
 
 Scraped news text files put one paragraph on a line; Markdown and hard-wrapped text spread a
-paragraph over several lines, and HTML hides it in tags. Each becomes the same shape here.
+paragraph over several lines. Each becomes the same shape here.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 _LIST_ITEM = re.compile(r"^\s*([-*+•]|\d+[.)])\s+")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -16,9 +15,7 @@ _MAX_WRAP_WIDTH = 100
 
 
 def paragraphs(text: str, suffix: str) -> list[str]:
-    """Paragraph texts of a file's content, by its file suffix."""
-    if suffix in (".html", ".htm"):
-        return _html_paragraphs(text)
+    """Paragraph texts of a .txt or .md file's content, by its file suffix."""
     if suffix in (".md", ".markdown"):
         return _joined_paragraphs("\n".join(_MD_HEADING.sub("", line) for line in text.split("\n")))
     if _is_hard_wrapped(text):
@@ -53,61 +50,3 @@ def _joined_paragraphs(text: str) -> list[str]:
             result.append(line)
         previous_blank = False
     return result
-
-
-_BLOCK_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 li blockquote figcaption td th dt dd title pre br div section article".split()
-)
-_SKIPPED_TAGS = frozenset("script style noscript template svg head".split())
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.title: str | None = None
-        self._current: list[str] = []
-        self._skipping = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag in _SKIPPED_TAGS:
-            self._skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self._flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in _SKIPPED_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title = (self.title or "") + data
-        elif not self._skipping:
-            self._current.append(data)
-
-    def _flush(self) -> None:
-        text = " ".join("".join(self._current).split())
-        if text:
-            self.blocks.append(text)
-        self._current = []
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-
-
-def _html_paragraphs(text: str) -> list[str]:
-    collector = _TextCollector()
-    collector.feed(text)
-    collector.close()
-    title = " ".join((collector.title or "").split())
-    if title and (not collector.blocks or collector.blocks[0] != title):
-        return [title, *collector.blocks]
-    return collector.blocks

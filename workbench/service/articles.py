@@ -13,6 +13,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.ingest.article import bytes_digest, find_files, path_text, read_article, read_bytes
+from workbench.ingest.fetch import is_url
 from workbench.records import ArticleInfo, BlockKind
 from workbench.service.models import Session
 from workbench.store.database import ImportOutcome, Store
@@ -25,6 +26,8 @@ class ImportResult:
     outcome: ImportOutcome | None
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    note: str | None = None
+    """Said after the outcome: where a URL was redirected to."""
 
 
 class Articles:
@@ -66,6 +69,8 @@ class Articles:
         `import seeds/` finds it), with `..` and symbolic links allowed."""
         if reference.isdigit() and self.store.article(int(reference)):
             return int(reference)
+        if is_url(reference) and (found := self.store.article_id_for_url(reference)) is not None:
+            return found
         path = Path(reference).expanduser()
         spellings: list[str | Path] = [reference, path.absolute(), os.path.abspath(path), path.resolve()]
         for candidate in dict.fromkeys(path_text(spelling) for spelling in spellings):

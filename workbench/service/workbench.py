@@ -6,6 +6,7 @@ neither touches SQL or torch. Each part has its own file and takes what it needs
     Session, ModelRegistry  models.py       models resolved, fingerprinted, loaded (shared by clones)
     Languages               languages.py    the workspace's target language, each block's source language
     Articles (catalog)      articles.py     import, find, block verdicts
+    WebImports              web.py          pages by URL and feed entries
     TranslationMemory       memory.py       memory fills, TMX in and out
     Realigner               realignment.py  word alignment of human texts by forced decoding
     Translations            translation.py  the run: cache, memory, batches, pivots, other-language views
@@ -30,6 +31,7 @@ from workbench.service.realignment import Realigner
 from workbench.service.review import EditConflict, Review
 from workbench.service.summaries import Summaries
 from workbench.service.translation import ProgressCallback, Translations
+from workbench.service.web import WebImports
 from workbench.settings import Settings, Workspace
 from workbench.store.database import Store
 
@@ -63,6 +65,7 @@ class Workbench:
             session, store, self.registry, self.languages, self.catalog, self.translation
         )
         self.adaptation = Adaptation(session, store, self.registry)
+        self.web = WebImports(session, store)
         self._lend_methods()
 
     def _lend_methods(self) -> None:
@@ -73,6 +76,8 @@ class Workbench:
         self.article = catalog.article
         self.find_article = catalog.find_article
         self.set_boilerplate = catalog.set_boilerplate
+        self.import_urls = self.web.import_urls
+        self.import_feed = self.web.import_feed
 
         self.model = registry.model
         self.route = registry.route

@@ -27,6 +27,7 @@ from workbench.records import (
     Block,
     BlockKind,
     Edit,
+    FetchedPage,
     Segment,
     Status,
     Translation,
@@ -207,6 +208,7 @@ class Store:
                 article_id = row["id"]
                 self._update_article(db, article_id, article)
                 outcome = ImportOutcome.REVISED
+            _set_page_metadata(db, article_id, article)
             self._replace_blocks(db, article_id, article.blocks)
             return article_id, outcome
 
@@ -596,6 +598,65 @@ class Store:
     def integrity_ok(self) -> bool:
         return self._value("PRAGMA integrity_check") == "ok"
 
+    # --- pages fetched from the web (issue 18) -----------------------------------------------
+
+    def save_page(self, article: Article, fetch: FetchedPage) -> tuple[int, ImportOutcome]:
+        """Store an article fetched from the web, then the bytes it was made from (written
+        again for an unchanged page, so a page row lost to a crash between the two comes back)."""
+        article_id, outcome = self.save_article(article)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO pages (article_id, final_url, redirects, content_type,"
+                " fetched_at, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    fetch.final_url,
+                    json.dumps(list(fetch.redirects)),
+                    fetch.content_type,
+                    _now(),
+                    fetch.body,
+                ),
+            )
+        return article_id, outcome
+
+    def page(self, article_id: int) -> FetchedPage | None:
+        row = self._db.execute(
+            "SELECT a.path, p.final_url, p.redirects, p.content_type, p.body"
+            " FROM pages p JOIN articles a ON a.id = p.article_id WHERE p.article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return FetchedPage(
+            row["path"],
+            row["final_url"],
+            tuple(json.loads(row["redirects"])),
+            row["content_type"],
+            bytes(row["body"]),
+        )
+
+    def imported_at(self, article_id: int) -> datetime | None:
+        """When the article's current revision was imported (UTC)."""
+        imported = self._value("SELECT imported_at FROM articles WHERE id = ?", article_id)
+        return datetime.fromisoformat(imported) if imported else None
+
+    def article_id_for_url(self, url: str) -> int | None:
+        """An article by the address it was fetched from or the canonical URL its page names."""
+        return self._value(
+            "SELECT id FROM articles WHERE path = ? OR url = ? ORDER BY path = ? DESC, id LIMIT 1",
+            url,
+            url,
+            url,
+        )
+
+
+def _set_page_metadata(db: sqlite3.Connection, article_id: int, article: Article) -> None:
+    """The web metadata of an import: URL, author, publication date (NULL for a text file)."""
+    db.execute(
+        "UPDATE articles SET url = ?, author = ?, published = ? WHERE id = ?",
+        (article.url, article.author, article.date, article_id),
+    )
+
 
 def _retire(db: sqlite3.Connection, segment_ids: list[int]) -> None:
     """Detach segments from their blocks before the blocks go: those with human work, history
@@ -693,7 +754,8 @@ SELECT a.id, a.path, a.title, a.outlet, a.language, a.revision,
          WHERE s.article_id = a.id AND b.kind = 'body' AND s.status != 'untranslated') AS translated,
        (SELECT COUNT(*) FROM segments s JOIN blocks b ON b.id = s.block_id
          WHERE s.article_id = a.id AND b.kind = 'body' AND s.status IN ('edited', 'approved', 'needs-work'))
-         AS reviewed
+         AS reviewed,
+       a.url, a.author, a.published AS date
 FROM articles a
 """
 

@@ -174,6 +174,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX segments_source ON segments(source);
     CREATE INDEX edits_article_source ON edits(article_id, source);
     """,
+    """
+    -- Articles from the web (issue 18): where the page lives, who wrote it and when, and the
+    -- bytes last fetched for an article imported by URL (its path is the URL asked for).
+    ALTER TABLE articles ADD COLUMN url TEXT;
+    ALTER TABLE articles ADD COLUMN author TEXT;
+    ALTER TABLE articles ADD COLUMN published TEXT;  -- YYYY-MM-DD as the page states it
+    CREATE INDEX articles_url ON articles(url);
+    CREATE TABLE pages (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        final_url TEXT NOT NULL,      -- after redirects
+        redirects TEXT NOT NULL,      -- JSON list of the addresses passed through
+        content_type TEXT,
+        fetched_at TEXT NOT NULL,
+        body BLOB NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,6 +24,7 @@ from workbench.settings import Workspace
 from workbench.tui.article_list import ArticleListScreen
 from workbench.tui.article_view import ArticleScreen
 from workbench.tui.dialogs import HelpScreen
+from workbench.tui.import_dialog import WebImport
 
 
 @dataclass
@@ -65,10 +66,13 @@ class StatusLine:
         return " · ".join(parts)
 
 
-class WorkbenchApp(App[None]):
+class WorkbenchApp(WebImport, App[None]):
     CSS_PATH = Path(__file__).with_name("workbench.tcss")  # absolute: subclasses live elsewhere
     TITLE = "workbench"
-    BINDINGS = [Binding("ctrl+t", "adapt_model", "Adapt the model to approved translations", show=False)]
+    BINDINGS = [
+        Binding("ctrl+t", "adapt_model", "Adapt the model to approved translations", show=False),
+        Binding("ctrl+o", "import_web", "Import web pages or feeds", show=False),
+    ]
 
     def __init__(self, bench: Workbench, import_paths: list[Path] | None = None) -> None:
         super().__init__()

@@ -16,10 +16,11 @@ SORTS = (
     ("language", lambda a: (a.language, a.id)),
     ("% translated", lambda a: (-_share(a.translated, a.segments), a.id)),
     ("% reviewed", lambda a: (-_share(a.reviewed, a.segments), a.id)),
+    ("date, newest first", ArticleInfo.newest_first),
 )
 
 
-_FIXED_COLUMNS_WIDTH = 56
+_FIXED_COLUMNS_WIDTH = 68
 
 
 def _plural(count: int, noun: str) -> str:
@@ -58,7 +59,7 @@ class ArticleListScreen(Screen[None]):
         table = self.query_one(DataTable)
         # The title takes what the fixed columns leave; long titles are cut, not wrapped.
         table.add_column("title", width=max(20, self.app.size.width - _FIXED_COLUMNS_WIDTH))
-        table.add_columns("lang", "outlet", "segs", "translated", "reviewed")
+        table.add_columns("lang", "outlet", "date", "segs", "translated", "reviewed")
         self.reload()
         table.focus()
 
@@ -80,6 +81,7 @@ class ArticleListScreen(Screen[None]):
                 a.title,
                 a.language,
                 a.outlet or "",
+                a.date or "",
                 str(a.segments),
                 f"{_share(a.translated, a.segments)}%",
                 f"{_share(a.reviewed, a.segments)}%",
