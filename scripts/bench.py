@@ -434,13 +434,7 @@ def worker_first_segment(workspace: Path, model: Path, models_dir: Path) -> dict
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             states: list[str] = []
-            update = app.status.update
-
-            def record(state: str) -> None:
-                states.append(state)
-                update(state)
-
-            app.status.update = record  # type: ignore[method-assign]
+            app.watch(app, "status", lambda status: states.append(status.state), init=False)
             opened, cpu = time.perf_counter(), time.process_time()
             await pilot.press("enter")
             while time.perf_counter() - opened < 120:

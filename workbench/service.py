@@ -31,6 +31,7 @@ from workbench.ingest.article import bytes_digest, find_files, path_text, read_a
 from workbench.records import (
     ArticleInfo,
     BlockKind,
+    Flag,
 )
 from workbench.review_workflow import EditConflict, ReviewWorkflow
 from workbench.settings import Workspace
@@ -233,3 +234,10 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
         """
         target = target or self.target_language()
         return ExportArticle(self.article(article_id), tuple(self.segments(article_id, target)), target)
+
+    # --- what the TUI asks (issue 17): thin calls, the logic lives in review/ ---------------------
+
+    def article_flags(self, article_id: int) -> dict[int, tuple[Flag, ...]]:
+        """Every segment's flags by id, the conflict flag included: faces draw these, never their own."""
+        conflicts = self.store.segments_with_suggestions(article_id)
+        return {s.id: self.flags(s, conflicts) for s in self.store.segments(article_id)}

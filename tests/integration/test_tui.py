@@ -14,8 +14,8 @@ from workbench.records import Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.article_list import ArticleListScreen
-from workbench.tui.article_view import ArticleScreen
+from workbench.tui.article_list_screen import ArticleListScreen
+from workbench.tui.article_screen import ArticleScreen
 from workbench.tui.dialogs import EditDialog, HelpScreen, HistoryDialog
 
 # Sentences from the fixture, which the tiny model reproduces, so screens are stable.
@@ -246,6 +246,11 @@ async def test_save_over_a_change_made_elsewhere_keeps_both(open_app, article_fi
         assert screen.current.segment.target == "The other reviewer's text."
         assert any("changed meanwhile" in notice for notice in notices)
         assert [s.text for s in app.bench.suggestions(segment.id) if s.kind == "conflict"] == ["My text."]
+        # The service's conflict flag reaches the row, the info line and `f`.
+        assert "flagged" in screen.current.classes
+        assert "conflicting save" in str(screen.query_one("#segment-info").render())
+        await pilot.press("up", "f")
+        assert screen.current.segment.id == segment.id
 
 
 async def test_missing_model_is_a_notice_and_reviewer_can_translate_by_hand(open_app, article_file) -> None:

@@ -18,7 +18,6 @@ from textual.widgets import Static
 
 from workbench.records import Flag, Segment, Status
 from workbench.review.effort import word_diff
-from workbench.review.quality import segment_flags
 
 _WORD = re.compile(r"\S+")
 _MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓", Status.NEEDS_WORK: "⚑"}
@@ -66,15 +65,13 @@ class SegmentRow(Widget):
             super().__init__()
             self.row = row
 
-    def __init__(self, segment: Segment, paragraph_start: bool) -> None:
+    def __init__(self, segment: Segment, flags: tuple[Flag, ...], paragraph_start: bool) -> None:
         super().__init__(classes="paragraph-start" if paragraph_start else "")
         self.segment = segment
+        self.flags = flags
+        """The service's flags for this segment (quality checks and conflicts alike)."""
         self.focus_word: WordFocus | None = None
         self.show_diff = False
-
-    @property
-    def flags(self) -> tuple[Flag, ...]:
-        return segment_flags(self.segment)
 
     def compose(self) -> ComposeResult:
         yield Static(classes="marker")
@@ -84,8 +81,9 @@ class SegmentRow(Widget):
     def on_mount(self) -> None:
         self.refresh_content()
 
-    def show(self, segment: Segment) -> None:
+    def show(self, segment: Segment, flags: tuple[Flag, ...]) -> None:
         self.segment = segment
+        self.flags = flags
         self.refresh_content()
 
     def set_diff(self, show: bool) -> None:

@@ -9,20 +9,31 @@ starts before the screen's first paint.
 
 from __future__ import annotations
 
-from textual import work
+from collections.abc import Callable
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.records import Segment, Status, Summary, TranslateReport
+from workbench.records import Segment, Status, TranslateReport
 from workbench.service import Cancelled, EditConflict
 from workbench.tui.dialogs import EditDialog, HistoryDialog, SuggestionDialog
+from workbench.tui.messages import (
+    SummaryFailed,
+    SummaryReady,
+    TranslationCancelled,
+    TranslationFailed,
+    TranslationFinished,
+    TranslationProgress,
+)
+from workbench.tui.screen_base import WorkbenchScreen
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
+from workbench.tui.status import StatusBar
 
 SCREEN_CHROME_LINES = 6
 """Header, column heads, segment info, status bar and footer: the lines that are not the list."""
@@ -32,7 +43,7 @@ class SegmentList(VerticalScroll, can_focus=False):
     """The scrolling column of rows; never focused, so the screen's keys move the cursor."""
 
 
-class ArticleScreen(Screen[None]):
+class ArticleScreen(WorkbenchScreen[None]):
     BINDINGS = [
         Binding("down,j", "move(1)", "Next", show=False),
         Binding("up,k", "move(-1)", "Previous", show=False),
@@ -70,7 +81,7 @@ class ArticleScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        info = self.app.bench.article(self.article_id)
+        info = self.bench.article(self.article_id)
         with Horizontal(id="article-header"):
             yield Static(f"{info.title}  [dim]{info.outlet or ''} · {info.language}[/]", id="article-title")
             yield ProgressBar(id="progress", show_eta=False)
@@ -82,18 +93,19 @@ class ArticleScreen(Screen[None]):
             yield SegmentList(id="segments", classes="hide-boilerplate")
             yield OptionList(id="summary", disabled=True)  # enabled while shown: never focused hidden
         yield Static(id="segment-info")
-        yield Static(id="status-bar")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     async def on_mount(self) -> None:
-        segments = self.app.bench.segments(self.article_id)
+        segments = self.bench.segments(self.article_id)
+        flags = self.bench.article_flags(self.article_id)
         previous_block = None
         for segment in segments:
-            self.rows.append(SegmentRow(segment, paragraph_start=segment.block_position != previous_block))
+            start = segment.block_position != previous_block
+            self.rows.append(SegmentRow(segment, flags.get(segment.id, ()), paragraph_start=start))
             previous_block = segment.block_position
         await self.query_one("#segments").mount_all(self.rows)
         self._move_to(self._first_visible())
-        self.app.update_status()
         if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
             self.action_translate()
 
@@ -186,7 +198,7 @@ class ArticleScreen(Screen[None]):
 
     # --- review actions -------------------------------------------------------------------
 
-    def _change(self, change, *args) -> None:
+    def _change(self, change: Callable[..., Segment], *args: object) -> None:
         """Run a service change on the current segment and redraw its row, or say why not.
 
         The change carries the version the row shows, so a segment changed meanwhile by another
@@ -204,9 +216,8 @@ class ArticleScreen(Screen[None]):
         except WorkbenchError as error:
             self.notify(str(error), severity="warning")
             return
-        row.show(segment)
+        row.show(segment, self.bench.flags(segment))
         self._describe_current()
-        self.app.update_status()
 
     def action_edit(self) -> None:
         row = self.current
@@ -217,27 +228,27 @@ class ArticleScreen(Screen[None]):
     def _save_text(self, text: str | None) -> None:
         row = self.current
         if row is not None and text is not None and text != row.segment.target:
-            self._change(self.app.bench.edit_segment, text)
+            self._change(self.bench.edit_segment, text)
 
     def action_approve(self) -> None:
-        self._change(self.app.bench.approve_segment)
+        self._change(self.bench.approve_segment)
 
     def action_revert(self) -> None:
-        self._change(self.app.bench.revert_segment)
+        self._change(self.bench.revert_segment)
 
     def action_undo(self) -> None:
-        self._change(self.app.bench.undo_last_change)
+        self._change(self.bench.undo_last_change)
 
     def action_needs_work(self) -> None:
         row = self.current
         if row is not None:
-            self._change(self.app.bench.set_needs_work, row.segment.status is not Status.NEEDS_WORK)
+            self._change(self.bench.set_needs_work, row.segment.status is not Status.NEEDS_WORK)
 
     def action_suggestions(self) -> None:
         row = self.current
         if row is None or row.segment.kind.value == "boilerplate":
             return
-        found = self.app.bench.suggestions(row.segment.id)
+        found = self.bench.suggestions(row.segment.id)
         if not found:
             self.notify("no suggestions: no memory match and no other translation of this sentence")
             return
@@ -262,7 +273,7 @@ class ArticleScreen(Screen[None]):
     def action_history(self) -> None:
         if self.current:
             segment = self.current.segment
-            self.app.push_screen(HistoryDialog(segment, self.app.bench.history(segment.id)))
+            self.app.push_screen(HistoryDialog(segment, self.bench.history(segment.id)))
 
     def action_toggle_boilerplate(self) -> None:
         self.query_one("#segments").toggle_class("hide-boilerplate")
@@ -275,7 +286,7 @@ class ArticleScreen(Screen[None]):
         if row is None:
             return
         segment = row.segment
-        self.app.bench.set_boilerplate(
+        self.bench.set_boilerplate(
             self.article_id, segment.block_position, boilerplate=segment.kind.value == "body"
         )
         self.reload_segments()
@@ -302,17 +313,23 @@ class ArticleScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="summary")
     def _summarize(self) -> None:
-        bench = self.app.bench.clone()
+        bench = self.bench.clone()
         try:
             summary = bench.summarize(self.article_id)
         except WorkbenchError as error:
-            self.app.call_from_thread(self.app.report_error, str(error))
+            self.post_message(SummaryFailed(str(error)))
             return
         finally:
             bench.close()
-        self.app.call_from_thread(self._show_summary, summary)
+        self.post_message(SummaryReady(summary))
 
-    def _show_summary(self, summary: Summary) -> None:
+    @on(SummaryFailed)
+    def _summary_failed(self, message: SummaryFailed) -> None:
+        self.workbench_app.report_error(message.error)
+
+    @on(SummaryReady)
+    def _show_summary(self, message: SummaryReady) -> None:
+        summary = message.summary
         pane = self.query_one("#summary", OptionList)
         pane.clear_options()
         title = "summary" if summary.mode == "extractive" else f"summary ({summary.mode})"
@@ -324,7 +341,7 @@ class ArticleScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Jump to the first segment the chosen summary sentence comes from."""
-        wanted = int(event.option.id.split(",")[0])
+        wanted = int((event.option.id or "0").split(",")[0])
         index = next((i for i, row in enumerate(self.rows) if row.segment.id == wanted), None)
         if index is not None:
             if not self._visible(index):
@@ -335,15 +352,9 @@ class ArticleScreen(Screen[None]):
 
     def action_translate(self) -> None:
         self.query_one("#progress").add_class("running")
-        self.app.status.update(state=self._translating_state())
-        self.app.update_status()
+        loaded = self.bench.translators_loaded()
+        self.workbench_app.set_state("translating…" if loaded else "loading model…")
         self._translate(self._untranslated_on_screen())
-
-    def _translating_state(self, done: int = 0, total: int | None = None) -> str:
-        """ "loading model…" until the worker has the model (seconds with some backends), then the count."""
-        if (total is None or done < total) and not self.app.bench.translators_loaded():
-            return "loading model…"
-        return "translating…" if total is None else f"translating {done}/{total}"
 
     def _untranslated_on_screen(self) -> int:
         """Untranslated body rows on screen from the cursor down: these are translated first.
@@ -367,55 +378,73 @@ class ArticleScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         if self.workers.cancel_group(self, "translate"):
-            self.app.status.update(state="cancelling…")
+            self.workbench_app.set_state("cancelling…")
 
     @work(thread=True, exclusive=True, group="translate")
     def _translate(self, first: int = 0) -> None:
         worker = get_current_worker()
+        bench = self.bench.clone()
+        reported = TranslateReport()
 
         def progress(report: TranslateReport) -> None:
-            self.app.call_from_thread(self._on_progress, report.done, report.segments)
+            nonlocal reported
+            reported = report
+            self.post_message(TranslationProgress(report.done, report.segments, bench.translators_loaded()))
             if worker.is_cancelled:
                 raise Cancelled("translation cancelled")
 
-        bench = self.app.bench.clone()
         try:
             report = bench.translate_article(self.article_id, on_progress=progress, first=first)
         except Cancelled:
-            self.app.call_from_thread(self._on_finished, "cancelled", None)
+            self.post_message(TranslationCancelled(reported.done, reported.segments))
         except WorkbenchError as error:
-            self.app.call_from_thread(self._on_finished, "failed", str(error))
+            self.post_message(TranslationFailed(str(error)))
         else:
-            self.app.call_from_thread(self._on_finished, "done", None, report.from_cache, report.segments)
+            self.post_message(TranslationFinished(report.from_cache, report.segments))
         finally:
             bench.close()
 
-    def _on_progress(self, done: int, total: int) -> None:
+    @on(TranslationProgress)
+    def _on_progress(self, message: TranslationProgress) -> None:
+        done, total = message.done, message.total
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
-        self.app.status.update(state=self._translating_state(done, total))
+        if message.model_loaded or done >= total:
+            self.workbench_app.set_state(f"translating {done}/{total}")
+        else:
+            self.workbench_app.set_state("loading model…")
         self.reload_segments()
 
-    def _on_finished(self, outcome: str, error: str | None, cached: int = 0, total: int = 0) -> None:
+    def _translation_ended(self, state: str) -> None:
         self.query_one("#progress").remove_class("running")
-        self.app.status.update(state=outcome)
-        if error:
-            self.app.report_error(error)
-            return
-        if outcome == "done":
-            self.app.status.add_cache(cached, total)
+        self.workbench_app.set_state(state)
+
+    @on(TranslationFinished)
+    def _on_finished(self, message: TranslationFinished) -> None:
+        app = self.workbench_app
+        app.status = app.status.with_cache(message.cached, message.total)
+        self._translation_ended("done")
         self.reload_segments()
         if self.query_one("#summary").has_class("shown"):
             self.fill_summary()
 
+    @on(TranslationCancelled)
+    def _on_cancelled(self, message: TranslationCancelled) -> None:
+        self._translation_ended("cancelled")
+        self.reload_segments()
+
+    @on(TranslationFailed)
+    def _on_failed(self, message: TranslationFailed) -> None:
+        self._translation_ended("failed")
+        self.workbench_app.report_error(message.error)
+
     def reload_segments(self) -> None:
         """Re-read segments from the store; rows keep their place (segment order is stable)."""
-        fresh = {s.id: s for s in self.app.bench.segments(self.article_id)}
+        fresh = {s.id: s for s in self.bench.segments(self.article_id)}
         for row in self.rows:
             segment: Segment | None = fresh.get(row.segment.id)
             if segment is not None and segment != row.segment:
-                row.show(segment)
+                row.show(segment, self.bench.flags(segment))
         self._describe_current()
-        self.app.update_status()
 
     # --- navigation -----------------------------------------------------------------------
 
@@ -427,4 +456,4 @@ class ArticleScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_help(self) -> None:
-        self.app.show_help(self)
+        self.workbench_app.show_help(self)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from workbench.records import ArticleInfo
+from workbench.tui.screen_base import WorkbenchScreen
+from workbench.tui.status import StatusBar
 
 SORTS = (
     ("imported", lambda a: a.id),
@@ -30,7 +31,7 @@ def _share(part: int, whole: int) -> int:
     return 100 * part // whole if whole else 0
 
 
-class ArticleListScreen(Screen[None]):
+class ArticleListScreen(WorkbenchScreen[None]):
     # Every printable key types into the filter, so the bindings here are all non-printable.
     BINDINGS = [
         Binding("enter", "open", "Open"),
@@ -51,7 +52,7 @@ class ArticleListScreen(Screen[None]):
         yield Static(id="filter")
         yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
         yield Static(id="empty")
-        yield Static(id="status-bar")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -67,7 +68,7 @@ class ArticleListScreen(Screen[None]):
 
     def reload(self) -> None:
         """Re-read the articles and redraw the table with the filter and sort applied."""
-        articles = self.app.bench.articles()
+        articles = self.bench.articles()
         needle = self.filter_text.casefold()
         name, key = SORTS[self.sort_index]
         self.shown = sorted(
@@ -97,7 +98,6 @@ class ArticleListScreen(Screen[None]):
         empty.update(
             "No article matches the filter." if articles else "No articles yet: run `workbench import PATH`."
         )
-        self.app.update_status()
 
     def on_key(self, event: events.Key) -> None:
         """Type-to-filter: printable keys that are not bindings extend the filter."""
@@ -122,10 +122,10 @@ class ArticleListScreen(Screen[None]):
     def action_open(self) -> None:
         table = self.query_one(DataTable)
         if self.shown:
-            self.app.open_article(self.shown[table.cursor_row].id)
+            self.workbench_app.open_article(self.shown[table.cursor_row].id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_article(int(event.row_key.value))
+        self.workbench_app.open_article(int(event.row_key.value or 0))
 
     def action_help(self) -> None:
-        self.app.show_help(self)
+        self.workbench_app.show_help(self)
