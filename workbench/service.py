@@ -32,10 +32,15 @@ from workbench.records import (
     ArticleInfo,
     BlockKind,
     Flag,
+    Segment,
+    Status,
 )
+from workbench.review.undo import HistoryStep, redo_step, undo_step
 from workbench.review_workflow import EditConflict, ReviewWorkflow
 from workbench.settings import Workspace
 from workbench.store.database import ImportOutcome, Store
+from workbench.store.drafts import Draft, article_drafts, drop_draft, put_draft
+from workbench.store.undo import change_as_step, history_steps
 from workbench.summary_workflow import SummaryWorkflow
 from workbench.translation_workflow import ProgressCallback, TranslationWorkflow
 
@@ -241,3 +246,38 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
         """Every segment's flags by id, the conflict flag included: faces draw these, never their own."""
         conflicts = self.store.segments_with_suggestions(article_id)
         return {s.id: self.flags(s, conflicts) for s in self.store.segments(article_id)}
+
+    def save_draft(self, segment_id: int, text: str, base_version: int) -> None:
+        """Keep a text the reviewer is typing, so a crash or a failed save loses none of it."""
+        put_draft(self.store, segment_id, text, base_version)
+
+    def discard_draft(self, segment_id: int) -> None:
+        drop_draft(self.store, segment_id)
+
+    def drafts(self, article_id: int) -> dict[int, Draft]:
+        """Unsaved texts of an article's segments, by segment id."""
+        return article_drafts(self.store, article_id)
+
+    def undo_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
+        """Take back the latest change not yet undone; repeated, back to the machine translation."""
+        step = undo_step(history_steps(self.store, segment_id))
+        if step is None:
+            raise WorkbenchError(f"segment {segment_id} has nothing left to undo")
+        return self._step(segment_id, step, "undo", expected_version)
+
+    def redo_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
+        """Apply again the latest change undone (and not replaced by a new change since)."""
+        step = redo_step(history_steps(self.store, segment_id))
+        if step is None:
+            raise WorkbenchError(f"segment {segment_id} has nothing to redo")
+        return self._step(segment_id, step, "redo", expected_version)
+
+    def _step(self, segment_id: int, step: HistoryStep, kind: str, expected_version: int | None) -> Segment:
+        target, status = (
+            (step.old_target, step.old_status) if kind == "undo" else (step.new_target, step.new_status)
+        )
+        if status is Status.MT and not self._segment(segment_id).mt_text:
+            status = Status.UNTRANSLATED  # the machine text went with a model change: back to none
+        reviewer = self.settings.reviewer
+        change_as_step(self.store, segment_id, target, status, reviewer, expected_version, step, kind)
+        return self._segment(segment_id)
