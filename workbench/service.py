@@ -34,7 +34,9 @@ from workbench.records import (
     Flag,
     Segment,
     Status,
+    Suggestion,
 )
+from workbench.review.memory import fuzzy_matches
 from workbench.review.undo import HistoryStep, redo_step, undo_step
 from workbench.review_workflow import EditConflict, ReviewWorkflow
 from workbench.settings import Workspace
@@ -263,16 +265,18 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
         step = undo_step(history_steps(self.store, segment_id))
         if step is None:
             raise WorkbenchError(f"segment {segment_id} has nothing left to undo")
-        return self._step(segment_id, step, "undo", expected_version)
+        return self._apply_history_step(segment_id, step, "undo", expected_version)
 
     def redo_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
         """Apply again the latest change undone (and not replaced by a new change since)."""
         step = redo_step(history_steps(self.store, segment_id))
         if step is None:
             raise WorkbenchError(f"segment {segment_id} has nothing to redo")
-        return self._step(segment_id, step, "redo", expected_version)
+        return self._apply_history_step(segment_id, step, "redo", expected_version)
 
-    def _step(self, segment_id: int, step: HistoryStep, kind: str, expected_version: int | None) -> Segment:
+    def _apply_history_step(
+        self, segment_id: int, step: HistoryStep, kind: str, expected_version: int | None
+    ) -> Segment:
         target, status = (
             (step.old_target, step.old_status) if kind == "undo" else (step.new_target, step.new_status)
         )
@@ -281,3 +285,14 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
         reviewer = self.settings.reviewer
         change_as_step(self.store, segment_id, target, status, reviewer, expected_version, step, kind)
         return self._segment(segment_id)
+
+    def best_memory_match(self, segment_id: int) -> Suggestion | None:
+        """The memory's closest match for a segment (exact first), shown beside it unasked."""
+        source = self._segment(segment_id).source
+        exact = self.store.memory_for([source])
+        if source in exact:
+            return Suggestion("tm", exact[source][0], exact[source][1], 100.0)
+        for match, score in fuzzy_matches(source, self.store.memory_sources(), limit=1):
+            target, origin = self.store.memory_for([match])[match]
+            return Suggestion("fuzzy", target, f"{origin}: {match}", score)
+        return None

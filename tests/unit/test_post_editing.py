@@ -9,7 +9,7 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.ingest.article import parse_article
 from workbench.records import Flag, Status, Translation
-from workbench.review.navigation import WANTED, find, needs_work, position, progress
+from workbench.review.navigation import WANTED, find, needs_work, progress
 from workbench.service import Workbench
 from workbench.settings import load_workspace
 
@@ -107,7 +107,7 @@ def test_navigation_finds_wanted_segments_around_the_article(bench, article) -> 
     assert find(segments, {}, body[0], 1, needs_work, shown=lambda i: i != body[1]) == body[2]
 
 
-def test_progress_counts_states_words_and_positions(bench, article) -> None:
+def test_progress_counts_states_and_words(bench, article) -> None:
     segments = bench.store.segments(article)
     body = [s for s in segments if s.kind.value == "body"]
     bench.edit_segment(body[0].id, "Edited.")
@@ -119,5 +119,3 @@ def test_progress_counts_states_words_and_positions(bench, article) -> None:
     assert counted.words == sum(len(s.source.split()) for s in body)
     assert counted.words_done == len(body[0].source.split())
     assert counted.line().startswith("1 edited · 3 mt · 1 flagged")
-    last = len(segments) - 1
-    assert position(segments, last) == (len(body), len(body))

@@ -97,10 +97,3 @@ def progress(segments: Sequence[Segment], flags: Flags) -> Progress:
     words = [len(_WORD.findall(s.source)) for s in body]
     done = sum(n for s, n in zip(body, words, strict=True) if s.status in (Status.EDITED, Status.APPROVED))
     return Progress(len(body), dict(states), sum(bool(flags.get(s.id)) for s in body), sum(words), done)
-
-
-def position(segments: Sequence[Segment], index: int) -> tuple[int, int]:
-    """(n, total) of the segment at `index` among the body segments as the reader counts them;
-    a boilerplate row counts as the body segment before it (0 before the first)."""
-    body_before = sum(_body(s) for s in segments[: index + 1])
-    return body_before, sum(_body(s) for s in segments)

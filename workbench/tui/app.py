@@ -23,7 +23,7 @@ from workbench.service import Workbench
 from workbench.settings import Workspace
 from workbench.tui.article_list_screen import ArticleListScreen
 from workbench.tui.article_screen import ArticleScreen
-from workbench.tui.dialogs import HelpScreen
+from workbench.tui.dialogs import HelpScreen, UnsavedDialog
 from workbench.tui.messages import AdaptFailed, AdaptFinished, AdaptProgress, ImportFinished
 from workbench.tui.status import StatusLine
 
@@ -117,6 +117,26 @@ class WorkbenchApp(App[None]):
         self.bench.use_model(message.adapted.path)
         self.status = replace(self.status, model=self.bench.model_label(), adapted=True, state="ready")
         self.notify(f"{message.adapted.line()}; new translations use it", timeout=12)
+
+    async def action_quit(self) -> None:
+        """Quit; with an unsaved edit open, ask first (keep editing / discard / save)."""
+        screen = self.screen
+        if isinstance(screen, ArticleScreen) and screen.has_unsaved_edit():
+            self.push_screen(UnsavedDialog("Quit with a changed translation not saved?"), self._quit_after)
+            return
+        self.exit()
+
+    def _quit_after(self, choice: str | None) -> None:
+        screen = self.screen
+        if not isinstance(screen, ArticleScreen):
+            return
+        if choice == "discard":
+            screen.discard_edit()
+            self.exit()
+        elif choice == "save" and screen.save_edit():
+            self.exit()
+        else:
+            screen.keep_editing()
 
     def open_article(self, article_id: int) -> None:
         self.push_screen(ArticleScreen(article_id))

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.records import Segment, Status, TranslateReport
+from workbench.records import Flag, Segment, Status, TranslateReport
+from workbench.review.navigation import WANTED, find, needs_work, progress
 from workbench.service import Cancelled, EditConflict
-from workbench.tui.dialogs import EditDialog, HistoryDialog, SuggestionDialog
+from workbench.tui.dialogs import HistoryDialog, SuggestionDialog, UnsavedDialog
+from workbench.tui.inline_editor import InlineEditor
 from workbench.tui.messages import (
-    SummaryFailed,
-    SummaryReady,
     TranslationCancelled,
     TranslationFailed,
     TranslationFinished,
@@ -34,9 +35,14 @@ from workbench.tui.messages import (
 from workbench.tui.screen_base import WorkbenchScreen
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
 from workbench.tui.status import StatusBar
+from workbench.tui.summary_pane import SummaryPane
 
-SCREEN_CHROME_LINES = 6
-"""Header, column heads, segment info, status bar and footer: the lines that are not the list."""
+SCREEN_CHROME_LINES = 8
+"""Header, column heads, segment info (two lines), progress, status bar and footer: the lines
+that are not the list."""
+
+DRAFT_DELAY_S = 0.4
+"""A draft is written this long after the last key, so typing does not write on every key."""
 
 
 class SegmentList(VerticalScroll, can_focus=False):
@@ -45,29 +51,38 @@ class SegmentList(VerticalScroll, can_focus=False):
 
 class ArticleScreen(WorkbenchScreen[None]):
     BINDINGS = [
-        Binding("down,j", "move(1)", "Next", show=False),
-        Binding("up,k", "move(-1)", "Previous", show=False),
-        Binding("pagedown", "move(10)", "Page down", show=False),
-        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("down,j", "move(1)", "Next segment", show=False),
+        Binding("up,k", "move(-1)", "Previous segment", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "end(-1)", "First segment", show=False),
+        Binding("end", "end(1)", "Last segment", show=False),
         Binding("right,l", "word(1)", "Next word", show=False),
         Binding("left,h", "word(-1)", "Previous word", show=False),
         Binding("tab", "swap_side", "Source/target words", show=False),
-        Binding("enter,e", "edit", "Edit"),
-        Binding("a", "approve", "Approve"),
-        Binding("r", "revert", "Revert"),
+        Binding("enter,e", "edit", "Edit", key_display="e"),
+        Binding("a", "approve", "Approve+next"),
         Binding("u", "undo", "Undo"),
+        Binding("U", "redo", "Redo", show=False),
+        Binding("r", "revert", "Revert to machine translation", show=False),
         Binding("n", "needs_work", "Needs work", show=False),
+        Binding("w", "seek('needing work', 1)", "Next needing work", show=False),
+        Binding("right_square_bracket", "seek('untranslated', 1)", "Next untranslated", show=False),
+        Binding("left_square_bracket", "seek('untranslated', -1)", "Previous untranslated", show=False),
+        Binding("right_curly_bracket", "seek('unreviewed', 1)", "Next unreviewed", show=False),
+        Binding("left_curly_bracket", "seek('unreviewed', -1)", "Previous unreviewed", show=False),
+        Binding("f", "seek('flagged', 1)", "Next flagged", show=False),
+        Binding("F", "seek('flagged', -1)", "Previous flagged", show=False),
         Binding("g", "suggestions", "Suggestions", show=False),
-        Binding("d", "toggle_diff", "Diff vs MT", show=False),
-        Binding("f", "next_flagged", "Next flagged", show=False),
+        Binding("d", "toggle_diff", "Diff against machine translation", show=False),
         Binding("H", "history", "History", show=False),
         Binding("t", "translate", "Translate"),
-        Binding("x", "cancel", "Cancel"),
-        Binding("b", "toggle_boilerplate", "Boilerplate"),
+        Binding("x", "cancel", "Cancel translation", show=False),
+        Binding("b", "toggle_boilerplate", "Boilerplate", show=False),
         Binding("s", "toggle_summary", "Summary"),
         Binding("B", "flip_block", "Body/boilerplate", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("escape,q", "back", "Back", show=False),
+        Binding("f1,question_mark", "help", "Help", key_display="F1"),
+        Binding("escape,q", "back", "Back to the list", show=False),
     ]
 
     def __init__(self, article_id: int) -> None:
@@ -77,22 +92,33 @@ class ArticleScreen(WorkbenchScreen[None]):
         self.cursor = 0
         self.word: WordFocus | None = None
         self.show_diff = False
+        self.editor: InlineEditor | None = None
+        """The open inline editor, or None."""
+        self.edit_row: SegmentRow | None = None
+        self.edit_version = 0
+        """The version of the segment the editor's text was typed over."""
+        self.drafts: dict[int, str] = {}
+        """Unsaved texts by segment id, as the store keeps them."""
+        self._draft_timer: Timer | None = None
 
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         info = self.bench.article(self.article_id)
         with Horizontal(id="article-header"):
-            yield Static(f"{info.title}  [dim]{info.outlet or ''} · {info.language}[/]", id="article-title")
+            place = " · ".join(part for part in (info.outlet, info.language) if part)
+            yield Static(f"{escape(info.title)}  [dim]{escape(place)}[/]", id="article-title")
             yield ProgressBar(id="progress", show_eta=False)
-        with Horizontal(id="column-heads"):
-            yield Static("", classes="marker")
-            yield Static(f"source ({info.language})")
-            yield Static("translation")
         with Horizontal(id="article-body"):
-            yield SegmentList(id="segments", classes="hide-boilerplate")
-            yield OptionList(id="summary", disabled=True)  # enabled while shown: never focused hidden
+            with Vertical(id="grid"):  # the heads sit over their columns, summary open or not
+                with Horizontal(id="column-heads"):
+                    yield Static("", classes="marker")
+                    yield Static(f"source ({info.language})")
+                    yield Static("translation")
+                yield SegmentList(id="segments", classes="hide-boilerplate")
+            yield SummaryPane(self.article_id)
         yield Static(id="segment-info")
+        yield Static(id="progress-line")
         yield StatusBar(id="status-bar")
         yield Footer()
 
@@ -106,6 +132,7 @@ class ArticleScreen(WorkbenchScreen[None]):
             previous_block = segment.block_position
         await self.query_one("#segments").mount_all(self.rows)
         self._move_to(self._first_visible())
+        self._show_drafts()
         if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
             self.action_translate()
 
@@ -126,7 +153,7 @@ class ArticleScreen(WorkbenchScreen[None]):
         return self.rows[self.cursor] if self.rows else None
 
     def _move_to(self, index: int) -> None:
-        if not self.rows:
+        if not self.rows or not self._leave_editor_for_move():
             return
         if self.current:
             self.current.remove_class("cursor")
@@ -140,34 +167,84 @@ class ArticleScreen(WorkbenchScreen[None]):
         self._describe_current()
 
     def _describe_current(self) -> None:
-        """One line about the cursor segment: its state, where its text came from, its flags."""
+        """Where the cursor is and what its segment is: number, state, origin, flags, memory."""
         row = self.current
         if row is None:
             return
         segment = row.segment
-        parts = [segment.status.value]
+        parts = [f"segment {self.cursor + 1}/{len(self.rows)}", segment.status.value]
         if segment.from_memory:
             parts.append("from translation memory")
         if segment.pivoted:
             parts.append("translated through English")
         if segment.alignment_stale:
-            parts.append("alignment stale until the model is loaded")
+            parts.append(self._stale_note())
+        if segment.id in self.drafts:
+            parts.append("unsaved draft: e to go on")
         parts.extend(flag.message for flag in row.flags)
-        self.query_one("#segment-info", Static).update(" · ".join(parts))
+        match = self.bench.best_memory_match(segment.id) if segment.kind.value == "body" else None
+        info = " · ".join(parts)
+        if match is not None:
+            info += f"\n[dim]memory {match.score:.0f}%:[/] {escape(match.text)}"
+        self.query_one("#segment-info", Static).update(info)
+        self._show_progress()
+
+    def _leave_editor_for_move(self) -> bool:
+        """A click or a summary jump while editing: an unchanged editor closes, a changed one
+        keeps the cursor where it is and asks first."""
+        if self.editor is None:
+            return True
+        if self.has_unsaved_edit():
+            self.editor.action_leave()
+            return False
+        self._close_editor(discard=True)
+        return True
+
+    def _stale_note(self) -> str:
+        if self.bench.translators_loaded():
+            return "alignment pending: aligned by the next translation (t)"
+        return "alignment stale until the model is loaded"
+
+    def _segments(self) -> list[Segment]:
+        return [row.segment for row in self.rows]
+
+    def _flags(self) -> dict[int, tuple[Flag, ...]]:
+        return {row.segment.id: row.flags for row in self.rows}
+
+    def _show_progress(self) -> None:
+        self.query_one("#progress-line", Static).update(progress(self._segments(), self._flags()).line())
 
     def action_move(self, step: int) -> None:
+        """Move `step` shown rows; at either end, to the last shown row before it."""
         index = self.cursor
         direction = 1 if step > 0 else -1
         remaining = abs(step)
+        target = index
         while remaining:
-            candidate = index + direction
-            if not 0 <= candidate < len(self.rows):
+            index += direction
+            if not 0 <= index < len(self.rows):
                 break
-            index = candidate
             if self._visible(index):
+                target = index
                 remaining -= 1
-        if self._visible(index):
-            self._move_to(index)
+        if target != self.cursor:
+            self._move_to(target)
+
+    def action_page(self, direction: int) -> None:
+        """A screenful of rows; near the end it stops at the last shown row, never nowhere."""
+        page = max(1, (self.size.height - SCREEN_CHROME_LINES) // 2)
+        self.action_move(direction * page)
+
+    def action_end(self, direction: int) -> None:
+        self.action_move(direction * len(self.rows))
+
+    def action_seek(self, kind: str, direction: int) -> None:
+        """The next (or previous) untranslated, unreviewed, flagged or needing-work segment."""
+        index = find(self._segments(), self._flags(), self.cursor, direction, WANTED[kind], self._visible)
+        if index is None:
+            self.notify(f"no other {kind} segment")
+            return
+        self._move_to(index)
 
     def on_segment_row_clicked(self, message: SegmentRow.Clicked) -> None:
         self._move_to(self.rows.index(message.row))
@@ -198,46 +275,186 @@ class ArticleScreen(WorkbenchScreen[None]):
 
     # --- review actions -------------------------------------------------------------------
 
-    def _change(self, change: Callable[..., Segment], *args: object) -> None:
+    def _change(self, change: Callable[..., Segment], *args: object) -> bool:
         """Run a service change on the current segment and redraw its row, or say why not.
 
         The change carries the version the row shows, so a segment changed meanwhile by another
         window or process is reported (the other text stays, a new text is kept as a suggestion)
-        rather than overwritten.
+        rather than overwritten. True when the change was made.
         """
         row = self.current
         if row is None:
-            return
+            return False
+        made = True
         try:
             segment = change(row.segment.id, *args, expected_version=row.segment.version)
         except EditConflict as conflict:
-            self.notify(str(conflict), severity="warning", timeout=12)
-            segment = conflict.current
+            self.notify(self._for_reader(str(conflict)), severity="warning", timeout=12)
+            segment, made = conflict.current, False
         except WorkbenchError as error:
-            self.notify(str(error), severity="warning")
-            return
+            self.notify(self._for_reader(str(error)), severity="warning")
+            return False
+        self._redraw(row, segment)
+        return made
+
+    def _redraw(self, row: SegmentRow, segment: Segment) -> None:
         row.show(segment, self.bench.flags(segment))
         self._describe_current()
 
-    def action_edit(self) -> None:
+    def _for_reader(self, message: str) -> str:
+        """A service message with the segment's number as the reader counts it, not its id."""
         row = self.current
-        if row is None or row.segment.kind.value == "boilerplate":
-            return
-        self.app.push_screen(EditDialog(row.segment), self._save_text)
-
-    def _save_text(self, text: str | None) -> None:
-        row = self.current
-        if row is not None and text is not None and text != row.segment.target:
-            self._change(self.bench.edit_segment, text)
+        if row is None:
+            return message
+        number = self.cursor + 1
+        return message.replace(f"segment {row.segment.id} ", f"segment {number} ")
 
     def action_approve(self) -> None:
-        self._change(self.bench.approve_segment)
+        """Approve the current text and move on to the next segment that needs work."""
+        if self._change(self.bench.approve_segment):
+            self._next_needing_work()
 
     def action_revert(self) -> None:
         self._change(self.bench.revert_segment)
 
     def action_undo(self) -> None:
-        self._change(self.bench.undo_last_change)
+        """Step back through the segment's history, as far as the machine translation."""
+        self._change(self.bench.undo_segment)
+
+    def action_redo(self) -> None:
+        self._change(self.bench.redo_segment)
+
+    def _next_needing_work(self) -> None:
+        index = find(self._segments(), self._flags(), self.cursor, 1, needs_work, self._visible)
+        if index is None:
+            self.notify("every segment is done: none needs work")
+        elif index != self.cursor:
+            self._move_to(index)
+
+    # --- inline editing -------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        """Turn the current target cell into an editor; an unsaved draft comes back as it was."""
+        row = self.current
+        if row is None or row.segment.kind.value == "boilerplate" or self.editor is not None:
+            return
+        saved = row.segment.target or ""
+        self.edit_row, self.edit_version = row, row.segment.version
+        self.editor = row.begin_edit(self.drafts.get(row.segment.id, saved), saved)
+        self.editor.focus()
+
+    def has_unsaved_edit(self) -> bool:
+        return self.editor is not None and self.editor.changed
+
+    @on(InlineEditor.Changed)
+    def _typed(self, event: InlineEditor.Changed) -> None:
+        """Keep what is typed as a draft a moment after the last key (in the store: crash-safe)."""
+        if self.editor is None or event.text_area is not self.editor:
+            return
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._write_draft)
+        else:
+            self._draft_timer.reset()
+
+    def _write_draft(self) -> None:
+        self._draft_timer = None
+        row, editor = self.edit_row, self.editor
+        if row is None or editor is None:
+            return
+        try:
+            if editor.changed:
+                self.bench.save_draft(row.segment.id, editor.text, self.edit_version)
+                self.drafts[row.segment.id] = editor.text
+                row.set_draft(True)
+            elif self.drafts.pop(row.segment.id, None) is not None:
+                self.bench.discard_draft(row.segment.id)
+        except Exception as error:  # noqa: BLE001 - the text stays in the editor whatever failed
+            self.notify(f"the draft could not be kept ({error}); the text stays in the editor")
+
+    @on(InlineEditor.Saved)
+    def _save(self, message: InlineEditor.Saved) -> None:
+        self.save_edit()
+
+    @on(InlineEditor.Confirmed)
+    def _confirm(self, message: InlineEditor.Confirmed) -> None:
+        if self.save_edit():
+            self._next_needing_work()
+
+    @on(InlineEditor.Leaving)
+    def _leaving(self, message: InlineEditor.Leaving) -> None:
+        if not self.has_unsaved_edit():
+            self._close_editor(discard=True)
+            return
+        self.app.push_screen(UnsavedDialog("The translation was changed and not saved."), self._decide)
+
+    def _decide(self, choice: str | None) -> None:
+        """After the unsaved-text question: save, discard, or keep editing (anything else)."""
+        if choice == "save":
+            self.save_edit()
+        elif choice == "discard":
+            self.discard_edit()
+        else:
+            self.keep_editing()
+
+    def discard_edit(self) -> None:
+        self._close_editor(discard=True)
+
+    def keep_editing(self) -> None:
+        if self.editor is not None:
+            self.editor.focus()
+
+    def save_edit(self) -> bool:
+        """Save the editor's text; True when it was saved (or there was nothing to save).
+
+        Whatever goes wrong, the text is never dropped: an error keeps the editor open with the
+        text, and the draft stays in the store until a save succeeds or the reviewer discards it.
+        """
+        row, editor = self.edit_row, self.editor
+        if row is None or editor is None:
+            return True
+        if not editor.changed:
+            self._close_editor(discard=True)
+            return True
+        try:
+            segment = self.bench.edit_segment(row.segment.id, editor.text, expected_version=self.edit_version)
+        except EditConflict as conflict:
+            # The other text stays current; ours is kept as a suggestion, so the draft may go.
+            self.notify(self._for_reader(str(conflict)), severity="warning", timeout=12)
+            segment = conflict.current
+        except Exception as error:  # noqa: BLE001 - a failed save keeps the text (see above)
+            self._write_draft()
+            self.notify(
+                f"not saved, the text is kept: {self._for_reader(str(error) or repr(error))}",
+                severity="error",
+                timeout=12,
+            )
+            editor.focus()
+            return False
+        self._close_editor(discard=True)
+        self._redraw(row, segment)
+        return True
+
+    def _close_editor(self, discard: bool) -> None:
+        row = self.edit_row
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if row is not None and discard and self.drafts.pop(row.segment.id, None) is not None:
+            self.bench.discard_draft(row.segment.id)
+        if row is not None:
+            row.end_edit()
+        self.editor = self.edit_row = None
+        self._describe_current()
+
+    def _show_drafts(self) -> None:
+        """Drafts left by a session that ended without saving: marked, and said once."""
+        self.drafts = {sid: draft.text for sid, draft in self.bench.drafts(self.article_id).items()}
+        for row in self.rows:
+            row.set_draft(row.segment.id in self.drafts)
+        if self.drafts:
+            count = len(self.drafts)
+            drafts = f"{count} unsaved draft{'s' if count > 1 else ''}"
+            self.notify(f"{drafts} kept from before (rows marked *): e goes on with one", timeout=12)
 
     def action_needs_work(self) -> None:
         row = self.current
@@ -252,23 +469,18 @@ class ArticleScreen(WorkbenchScreen[None]):
         if not found:
             self.notify("no suggestions: no memory match and no other translation of this sentence")
             return
-        self.app.push_screen(SuggestionDialog(row.segment, found), self._save_text)
+        self.app.push_screen(SuggestionDialog(row.segment, found), self._take_suggestion)
+
+    def _take_suggestion(self, text: str | None) -> None:
+        row = self.current
+        if row is not None and text is not None and text != row.segment.target:
+            self._change(self.bench.edit_segment, text)
 
     def action_toggle_diff(self) -> None:
         self.show_diff = not self.show_diff
         for row in self.rows:
             row.set_diff(self.show_diff)
         self.notify("diff against the machine translation " + ("on" if self.show_diff else "off"))
-
-    def action_next_flagged(self) -> None:
-        """The next flagged segment after the cursor, wrapping around: flagged ones come first."""
-        count = len(self.rows)
-        for step in range(1, count + 1):
-            index = (self.cursor + step) % count
-            if self.rows[index].flags and self._visible(index):
-                self._move_to(index)
-                return
-        self.notify("no flagged segments")
 
     def action_history(self) -> None:
         if self.current:
@@ -295,54 +507,16 @@ class ArticleScreen(WorkbenchScreen[None]):
 
     def action_toggle_summary(self) -> None:
         """Show the summary beside the article (focused, so its keys pick a sentence), or hide it."""
-        pane = self.query_one("#summary", OptionList)
-        if pane.has_class("shown"):
-            pane.remove_class("shown")
-            pane.disabled = True
-            return
-        self.fill_summary()
-        pane.add_class("shown")
-        pane.disabled = False
-        pane.focus()
+        pane = self.query_one(SummaryPane)
+        if pane.shown:
+            pane.hide()
+        else:
+            pane.show()
 
-    def fill_summary(self) -> None:
-        """Summarise in a worker thread: an abstractive model takes seconds to load and run."""
-        pane = self.query_one("#summary", OptionList)
-        pane.border_title = "summary · summarising…"
-        self._summarize()
-
-    @work(thread=True, exclusive=True, group="summary")
-    def _summarize(self) -> None:
-        bench = self.bench.clone()
-        try:
-            summary = bench.summarize(self.article_id)
-        except WorkbenchError as error:
-            self.post_message(SummaryFailed(str(error)))
-            return
-        finally:
-            bench.close()
-        self.post_message(SummaryReady(summary))
-
-    @on(SummaryFailed)
-    def _summary_failed(self, message: SummaryFailed) -> None:
-        self.workbench_app.report_error(message.error)
-
-    @on(SummaryReady)
-    def _show_summary(self, message: SummaryReady) -> None:
-        summary = message.summary
-        pane = self.query_one("#summary", OptionList)
-        pane.clear_options()
-        title = "summary" if summary.mode == "extractive" else f"summary ({summary.mode})"
-        pane.border_title = title + (f" · {summary.note}" if summary.note else "")
-        pane.add_options(
-            Option(sentence.text, id=",".join(map(str, sentence.segment_ids)))
-            for sentence in summary.sentences
-        )
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(SummaryPane.Picked)
+    def _summary_picked(self, message: SummaryPane.Picked) -> None:
         """Jump to the first segment the chosen summary sentence comes from."""
-        wanted = int((event.option.id or "0").split(",")[0])
-        index = next((i for i, row in enumerate(self.rows) if row.segment.id == wanted), None)
+        index = next((i for i, row in enumerate(self.rows) if row.segment.id == message.segment_id), None)
         if index is not None:
             if not self._visible(index):
                 self.action_toggle_boilerplate()
@@ -424,8 +598,8 @@ class ArticleScreen(WorkbenchScreen[None]):
         app.status = app.status.with_cache(message.cached, message.total)
         self._translation_ended("done")
         self.reload_segments()
-        if self.query_one("#summary").has_class("shown"):
-            self.fill_summary()
+        if self.query_one(SummaryPane).shown:
+            self.query_one(SummaryPane).refill()
 
     @on(TranslationCancelled)
     def _on_cancelled(self, message: TranslationCancelled) -> None:
@@ -449,7 +623,10 @@ class ArticleScreen(WorkbenchScreen[None]):
     # --- navigation -----------------------------------------------------------------------
 
     def action_back(self) -> None:
-        if self.query_one("#summary").has_class("shown"):
+        if self.editor is not None:
+            self.editor.action_leave()  # asks first when the text changed
+            return
+        if self.query_one(SummaryPane).shown:
             self.action_toggle_summary()
             return
         self.workers.cancel_group(self, "translate")

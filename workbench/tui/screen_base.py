@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -18,12 +19,17 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
+def app_of(node: DOMNode) -> WorkbenchApp:
+    """The workbench app a widget lives in, typed (widgets that run workers need the service)."""
+    return cast("WorkbenchApp", node.app)
+
+
 class WorkbenchScreen(Screen[ResultType]):
     """A screen of the workbench app."""
 
     @property
     def workbench_app(self) -> WorkbenchApp:
-        return cast("WorkbenchApp", self.app)
+        return app_of(self)
 
     @property
     def bench(self) -> Workbench:

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from workbench.records import Flag, Segment, Status
 from workbench.review.effort import word_diff
+from workbench.tui.inline_editor import InlineEditor
 
 _WORD = re.compile(r"\S+")
 _MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓", Status.NEEDS_WORK: "⚑"}
@@ -72,6 +73,7 @@ class SegmentRow(Widget):
         """The service's flags for this segment (quality checks and conflicts alike)."""
         self.focus_word: WordFocus | None = None
         self.show_diff = False
+        self.has_draft = False
 
     def compose(self) -> ComposeResult:
         yield Static(classes="marker")
@@ -85,6 +87,26 @@ class SegmentRow(Widget):
         self.segment = segment
         self.flags = flags
         self.refresh_content()
+
+    def set_draft(self, present: bool) -> None:
+        self.has_draft = present
+        self.refresh_content()
+
+    def begin_edit(self, text: str, saved: str) -> InlineEditor:
+        """Put an editor in place of the target text; the source stays beside it."""
+        target = self.query_one(".target", Static)
+        target.display = False
+        editor = InlineEditor(text, saved)
+        self.mount(editor, after=target)
+        self.add_class("editing")
+        return editor
+
+    def end_edit(self) -> None:
+        for editor in self.query(InlineEditor):
+            editor.remove()
+        self.query_one(".target", Static).display = True
+        self.remove_class("editing")
+        self.set_draft(False)
 
     def set_diff(self, show: bool) -> None:
         """Show the human text as a word diff against the machine output (where there is one)."""
@@ -110,6 +132,8 @@ class SegmentRow(Widget):
         marker = _MARKERS.get(segment.status, "!" if flagged else " ")
         if segment.from_memory:
             marker = "≡"
+        if self.has_draft:
+            marker = "*"  # typed and not saved: the editor's mark for an unsaved buffer
         self.query_one(".marker", Static).update(("▶" if self.has_class("cursor") else " ") + marker)
         source_hi: set[int] = set()
         target_hi: set[int] = set()
