@@ -429,3 +429,26 @@ def test_snapshot_review_marks_and_diff(snap_compare, open_app, article_file) ->
         await pilot.pause()
 
     assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(120, 40), run_before=review)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshot_inline_editor(snap_compare, open_app, article_file, size) -> None:
+    """The editor in the segment's own row, the source and neighbours in view, its keys in the footer."""
+
+    async def edit(pilot) -> None:
+        await _open_article(pilot.app, pilot)
+        await pilot.press("down", "e", *" (checked)")
+        await pilot.pause()
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=size, run_before=edit)
+
+
+def test_snapshot_summary_open(snap_compare, open_app, article_file) -> None:
+    """With the summary open the column heads stay over their columns; the reason is not cut."""
+
+    async def summary(pilot) -> None:
+        await _open_article(pilot.app, pilot)
+        await pilot.press("s")
+        await _settle(pilot.app, pilot)
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(120, 40), run_before=summary)

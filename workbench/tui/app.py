@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from platformdirs import user_downloads_path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -137,6 +138,16 @@ class WorkbenchApp(App[None]):
             self.exit()
         else:
             screen.keep_editing()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual saves screenshots into ~/Downloads and fails where there is none: then into
+        the workspace's folder, which exists."""
+        if path is None:
+            downloads = user_downloads_path()
+            path = str(downloads if downloads.is_dir() else self.bench.workspace.path)
+        return super().deliver_screenshot(filename, path, time_format)
 
     def open_article(self, article_id: int) -> None:
         self.push_screen(ArticleScreen(article_id))

@@ -41,6 +41,9 @@ SCREEN_CHROME_LINES = 8
 """Header, column heads, segment info (two lines), progress, status bar and footer: the lines
 that are not the list."""
 
+RELOAD_EVERY_S = 0.25
+"""While translating, rows are re-read at most this often, however fast batches commit."""
+
 DRAFT_DELAY_S = 0.4
 """A draft is written this long after the last key, so typing does not write on every key."""
 
@@ -50,6 +53,9 @@ class SegmentList(VerticalScroll, can_focus=False):
 
 
 class ArticleScreen(WorkbenchScreen[None]):
+    AUTO_FOCUS = ""
+    """The screen's keys work unfocused; auto-focus would hand them to a closing editor."""
+
     BINDINGS = [
         Binding("down,j", "move(1)", "Next segment", show=False),
         Binding("up,k", "move(-1)", "Previous segment", show=False),
@@ -100,6 +106,7 @@ class ArticleScreen(WorkbenchScreen[None]):
         self.drafts: dict[int, str] = {}
         """Unsaved texts by segment id, as the store keeps them."""
         self._draft_timer: Timer | None = None
+        self._reload_timer: Timer | None = None
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -441,6 +448,8 @@ class ArticleScreen(WorkbenchScreen[None]):
             self._draft_timer = None
         if row is not None and discard and self.drafts.pop(row.segment.id, None) is not None:
             self.bench.discard_draft(row.segment.id)
+        if self.editor is not None and self.focused is self.editor:
+            self.set_focus(None)  # else a screen resuming from a question refocuses a removed editor
         if row is not None:
             row.end_edit()
         self.editor = self.edit_row = None
@@ -586,7 +595,8 @@ class ArticleScreen(WorkbenchScreen[None]):
             self.workbench_app.set_state(f"translating {done}/{total}")
         else:
             self.workbench_app.set_state("loading model…")
-        self.reload_segments()
+        if self._reload_timer is None:  # batches coalesce: keys stay answered between redraws
+            self._reload_timer = self.set_timer(RELOAD_EVERY_S, self.reload_segments)
 
     def _translation_ended(self, state: str) -> None:
         self.query_one("#progress").remove_class("running")
@@ -604,15 +614,20 @@ class ArticleScreen(WorkbenchScreen[None]):
     @on(TranslationCancelled)
     def _on_cancelled(self, message: TranslationCancelled) -> None:
         self._translation_ended("cancelled")
+        self.notify(f"translation cancelled after {message.done} of {message.total} segments; t goes on")
         self.reload_segments()
 
     @on(TranslationFailed)
     def _on_failed(self, message: TranslationFailed) -> None:
         self._translation_ended("failed")
         self.workbench_app.report_error(message.error)
+        self.reload_segments()  # the batches committed before the failure
 
     def reload_segments(self) -> None:
         """Re-read segments from the store; rows keep their place (segment order is stable)."""
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+            self._reload_timer = None
         fresh = {s.id: s for s in self.bench.segments(self.article_id)}
         for row in self.rows:
             segment: Segment | None = fresh.get(row.segment.id)

@@ -39,7 +39,8 @@ class StatusLine:
         return replace(self, state=state)
 
     def with_cache(self, cached: int, requested: int) -> StatusLine:
-        return replace(self, cached=self.cached + cached, requested=self.requested + requested)
+        """The last run's cache hits, for the article in view (a session total read as nothing)."""
+        return replace(self, cached=cached, requested=requested)
 
     def with_error(self, message: str) -> StatusLine:
         return replace(self, errors=self.errors + 1, last_error=message)
@@ -48,9 +49,10 @@ class StatusLine:
         parts = [
             f"model {self.model}" + (" (adapted)" if self.adapted else ""),
             self.backend,
-            f"cache {self.cached}/{self.requested}",
             self.state,
         ]
+        if self.requested:
+            parts.insert(2, f"{self.cached} of {self.requested} from cache")
         if self.errors:
             parts.append(f"[b red]{self.errors} error{'s' if self.errors > 1 else ''}[/]: {self.last_error}")
         return " · ".join(parts)
