@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.integration.test_tui import (  # noqa: F401 - fixtures
-    _open_article,
-    _record_notices,
-    _settle,
-    article_file,
-    open_app,
-    paced_translator,
-)
+from tests.integration.test_tui import _open_article, _record_notices, _settle, paced_translator
 from tests.paths import SEEDS
 from workbench.records import Status
 from workbench.tui.article_screen import DRAFT_DELAY_S, ArticleScreen
