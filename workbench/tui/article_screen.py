@@ -41,8 +41,10 @@ SCREEN_CHROME_LINES = 8
 """Header, column heads, segment info (two lines), progress, status bar and footer: the lines
 that are not the list."""
 
-RELOAD_EVERY_S = 0.25
-"""While translating, rows are re-read at most this often, however fast batches commit."""
+RELOAD_FIRST_S = 0.05
+RELOAD_EVERY_S = 1.0
+"""While translating, rows are re-read at most this often (the first batch at once): each re-read
+that changes a row's text lays out every row, which takes a noticeable moment on a long article."""
 
 DRAFT_DELAY_S = 0.4
 """A draft is written this long after the last key, so typing does not write on every key."""
@@ -107,6 +109,8 @@ class ArticleScreen(WorkbenchScreen[None]):
         """Unsaved texts by segment id, as the store keeps them."""
         self._draft_timer: Timer | None = None
         self._reload_timer: Timer | None = None
+        self._info_lines = -1
+        self._rows_filled = False
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -193,7 +197,10 @@ class ArticleScreen(WorkbenchScreen[None]):
         info = " · ".join(parts)
         if match is not None:
             info += f"\n[dim]memory {match.score:.0f}%:[/] {escape(match.text)}"
-        self.query_one("#segment-info", Static).update(info)
+        # A layout pass walks every row: only when the info's height changes (see SegmentRow._set).
+        lines = info.count("\n")
+        self.query_one("#segment-info", Static).update(info, layout=lines != self._info_lines)
+        self._info_lines = lines
         self._show_progress()
 
     def _leave_editor_for_move(self) -> bool:
@@ -219,7 +226,8 @@ class ArticleScreen(WorkbenchScreen[None]):
         return {row.segment.id: row.flags for row in self.rows}
 
     def _show_progress(self) -> None:
-        self.query_one("#progress-line", Static).update(progress(self._segments(), self._flags()).line())
+        line = progress(self._segments(), self._flags()).line()
+        self.query_one("#progress-line", Static).update(line, layout=False)  # one line, always
 
     def action_move(self, step: int) -> None:
         """Move `step` shown rows; at either end, to the last shown row before it."""
@@ -534,6 +542,7 @@ class ArticleScreen(WorkbenchScreen[None]):
     # --- translation ----------------------------------------------------------------------
 
     def action_translate(self) -> None:
+        self._rows_filled = False
         self.query_one("#progress").add_class("running")
         loaded = self.bench.translators_loaded()
         self.workbench_app.set_state("translating…" if loaded else "loading model…")
@@ -596,7 +605,9 @@ class ArticleScreen(WorkbenchScreen[None]):
         else:
             self.workbench_app.set_state("loading model…")
         if self._reload_timer is None:  # batches coalesce: keys stay answered between redraws
-            self._reload_timer = self.set_timer(RELOAD_EVERY_S, self.reload_segments)
+            delay = RELOAD_EVERY_S if self._rows_filled else RELOAD_FIRST_S
+            self._reload_timer = self.set_timer(delay, self.reload_segments)
+            self._rows_filled = True
 
     def _translation_ended(self, state: str) -> None:
         self.query_one("#progress").remove_class("running")
