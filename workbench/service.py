@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from workbench.records import (
     Suggestion,
 )
 from workbench.review.memory import fuzzy_matches
+from workbench.review.replace import plan_replacements
 from workbench.review.undo import HistoryStep, redo_step, undo_step
 from workbench.review_workflow import EditConflict, ReviewWorkflow
 from workbench.settings import Workspace
@@ -296,3 +297,17 @@ class Workbench(TranslationWorkflow, ReviewWorkflow, SummaryWorkflow, Adaptation
             target, origin = self.store.memory_for([match])[match]
             return Suggestion("fuzzy", target, f"{origin}: {match}", score)
         return None
+
+    def replace_in_article(
+        self, article_id: int, find: str, replace: str, expected: Mapping[int, int]
+    ) -> tuple[list[Segment], list[str]]:
+        """Replace `find` in the article's translations (the plan the preview showed); each segment
+        is an edit with its own history row. Returns the changed segments and, for any changed
+        meanwhile (its version no longer the one in `expected`), a one-line note."""
+        changed, notes = [], []
+        for item in plan_replacements(self.segments(article_id), find, replace):
+            try:
+                changed.append(self.edit_segment(item.segment_id, item.new, expected.get(item.segment_id)))
+            except WorkbenchError as error:  # a conflict keeps the other text: say so, go on
+                notes.append(str(error).replace(f"segment {item.segment_id} ", f"segment {item.number} ", 1))
+        return changed, notes

@@ -411,3 +411,14 @@ def test_snapshot_summary_open(snap_compare, open_app, article_file) -> None:
         await _settle(pilot.app, pilot)
 
     assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(120, 40), run_before=summary)
+
+
+def test_snapshot_search_and_replace_preview(snap_compare, open_app, article_file) -> None:
+    """Each translation as the replace would leave it, before anything changes (80x24)."""
+
+    async def search(pilot) -> None:
+        await _open_article(pilot.app, pilot)
+        await pilot.press("slash", *"Russia", "tab", *"Moscow")
+        await pilot.pause()
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(80, 24), run_before=search)

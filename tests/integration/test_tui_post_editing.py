@@ -236,3 +236,37 @@ async def test_an_english_article_in_an_english_workspace_is_translated_as_it_is
         body = [r.segment for r in screen.rows if r.segment.kind.value == "body"]
         assert body and all(s.status is Status.MT and s.target == s.source for s in body)
         assert "untranslated" not in str(screen.query_one("#progress-line").render())
+
+
+async def test_search_previews_replaces_as_one_step_and_undoes_it(open_app, article_file) -> None:
+    from textual.widgets import OptionList
+
+    from workbench.tui.search_dialog import SearchDialog
+
+    app = open_app([article_file])
+    notices = _record_notices(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        before = {r.segment.id: r.segment.target for r in screen.rows}
+        holding = [r for r in screen.rows if r.segment.target and "Russia" in r.segment.target]
+        assert len(holding) >= 2
+        await pilot.press("slash", *"kursk")  # search ignores case; Enter goes to the next match
+        assert isinstance(app.screen, SearchDialog)
+        await pilot.press("enter")
+        assert app.screen is screen and "Kursk" in screen.current.segment.target
+        await pilot.press("slash")
+        assert app.screen.query_one("#find").value == "kursk"  # the last search comes back
+        await pilot.press(*["backspace"] * 5, *"Russia", "tab", *"Moscow")
+        preview = app.screen.query_one("#preview", OptionList)
+        assert preview.option_count == len(holding)
+        assert f"{len(holding)} translations would change" in str(
+            app.screen.query_one("#search-summary").render()
+        )
+        await pilot.press("ctrl+r")
+        assert app.screen is screen
+        assert all(r.segment.target == before[r.segment.id].replace("Russia", "Moscow") for r in holding)
+        assert all(r.segment.status is Status.EDITED for r in holding)
+        assert any(n.startswith(f"replaced in {len(holding)} translations") for n in notices)
+        await pilot.press("ctrl+z")
+        assert {r.segment.id: r.segment.target for r in screen.rows} == before
+        assert all(r.segment.status is Status.MT for r in holding)

@@ -119,3 +119,36 @@ def test_progress_counts_states_and_words(bench, article) -> None:
     assert counted.words == sum(len(s.source.split()) for s in body)
     assert counted.words_done == len(body[0].source.split())
     assert counted.line().startswith("1 edited · 3 mt · 1 flagged")
+
+
+def test_replace_plan_and_search_matches(bench, article) -> None:
+    from workbench.review.replace import matches, plan_replacements
+
+    segments = bench.store.segments(article)
+    plan = plan_replacements(segments, "MT", "Text")
+    body = [(n, s) for n, s in enumerate(segments, 1) if s.kind.value == "body"]
+    assert [(r.number, r.old, r.new) for r in plan] == [
+        (n, s.target, s.target.replace("MT", "Text")) for n, s in body
+    ]
+    assert plan_replacements(segments, "mt", "x") == []  # replace keeps case: no match
+    assert matches(segments, "mt 1", in_source=False) == [1]  # search ignores case
+    assert matches(segments, "kreml", in_source=True) == [
+        i for i, s in enumerate(segments) if "Kreml" in s.source
+    ]
+    assert plan_replacements(segments, "", "x") == [] and matches(segments, "", True) == []
+
+
+def test_replace_in_article_edits_each_and_reports_conflicts(bench, article) -> None:
+    segments = bench.store.segments(article)
+    versions = {s.id: s.version for s in segments}
+    other = next(s for s in segments if s.kind.value == "body")
+    bench.edit_segment(other.id, "MT changed elsewhere.")  # its version moves on
+    changed, notes = bench.replace_in_article(article, "MT", "Text", versions)
+    assert {s.target for s in changed} == {
+        s.target.replace("MT", "Text") for s in segments if s.id != other.id
+    }
+    assert all(s.status is Status.EDITED for s in changed)
+    number = [s.id for s in segments].index(other.id) + 1
+    assert notes == [
+        f"segment {number} was changed meanwhile (now edited); your text is kept as a suggestion"
+    ]

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 from workbench.errors import WorkbenchError
 from workbench.records import Flag, Segment, Status, TranslateReport
 from workbench.review.navigation import WANTED, find, needs_work, progress
+from workbench.review.replace import matches
 from workbench.service import Cancelled, EditConflict
 from workbench.tui.dialogs import HistoryDialog, SuggestionDialog, UnsavedDialog
 from workbench.tui.inline_editor import InlineEditor
@@ -33,6 +34,7 @@ from workbench.tui.messages import (
     TranslationProgress,
 )
 from workbench.tui.screen_base import WorkbenchScreen
+from workbench.tui.search_dialog import SearchDialog, SearchRequest
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
 from workbench.tui.status import StatusBar
 from workbench.tui.summary_pane import SummaryPane
@@ -81,6 +83,8 @@ class ArticleScreen(WorkbenchScreen[None]):
         Binding("left_curly_bracket", "seek('unreviewed', -1)", "Previous unreviewed", show=False),
         Binding("f", "seek('flagged', 1)", "Next flagged", show=False),
         Binding("F", "seek('flagged', -1)", "Previous flagged", show=False),
+        Binding("slash", "search", "Search and replace", show=False),
+        Binding("ctrl+z", "undo_replace", "Undo the last replace", show=False),
         Binding("g", "suggestions", "Suggestions", show=False),
         Binding("d", "toggle_diff", "Diff against machine translation", show=False),
         Binding("H", "history", "History", show=False),
@@ -110,6 +114,9 @@ class ArticleScreen(WorkbenchScreen[None]):
         self._draft_timer: Timer | None = None
         self._reload_timer: Timer | None = None
         self._info_lines = -1
+        self.last_search = ""
+        self.last_replace: list[int] = []
+        """The segments the last replace changed: ctrl+z takes them back as one step."""
         self._rows_filled = False
 
     # --- layout ---------------------------------------------------------------------------
@@ -345,6 +352,53 @@ class ArticleScreen(WorkbenchScreen[None]):
             self.notify("every segment is done: none needs work")
         elif index != self.cursor:
             self._move_to(index)
+
+    # --- search and replace ---------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchDialog(self._segments(), self.last_search), self._searched)
+
+    def _searched(self, request: SearchRequest | None) -> None:
+        if request is None:
+            return
+        self.last_search = request.find
+        if request.replace is None:
+            found = [
+                i for i in matches(self._segments(), request.find, request.in_source) if self._visible(i)
+            ]
+            after = [i for i in found if i > self.cursor] or found
+            if after:
+                self._move_to(after[0])
+            else:
+                self.notify(f"no segment holds '{request.find}'")
+            return
+        self._replace(request.find, request.replace)
+
+    def _replace(self, find: str, replace: str) -> None:
+        versions = {row.segment.id: row.segment.version for row in self.rows}
+        changed, notes = self.bench.replace_in_article(self.article_id, find, replace, versions)
+        self.last_replace = [segment.id for segment in changed]
+        self.reload_segments()
+        for note in notes:
+            self.notify(note, severity="warning", timeout=12)
+        count = len(changed)
+        self.notify(f"replaced in {count} translation{'s' if count != 1 else ''}; ctrl+z undoes it")
+
+    def action_undo_replace(self) -> None:
+        """Take back the last replace, segment by segment, as one step."""
+        if not self.last_replace:
+            self.notify("no replace to undo")
+            return
+        by_id = {row.segment.id: row for row in self.rows}
+        for segment_id in self.last_replace:
+            row = by_id[segment_id]
+            try:
+                self.bench.undo_segment(segment_id, expected_version=row.segment.version)
+            except WorkbenchError as error:
+                self.notify(str(error), severity="warning")
+        self.notify(f"undid the replace in {len(self.last_replace)} translations")
+        self.last_replace = []
+        self.reload_segments()
 
     # --- inline editing -------------------------------------------------------------------
 
