@@ -270,3 +270,68 @@ async def test_search_previews_replaces_as_one_step_and_undoes_it(open_app, arti
         await pilot.press("ctrl+z")
         assert {r.segment.id: r.segment.target for r in screen.rows} == before
         assert all(r.segment.status is Status.MT for r in holding)
+
+
+async def test_list_filter_matches_all_words_and_the_list_keeps_its_row(open_app) -> None:
+    from workbench.tui.article_list_screen import ArticleListScreen
+
+    app = open_app([SEEDS])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleListScreen)
+        await pilot.press(*"soldaten russ")  # two words, in any order, anywhere
+        titles = [a.title for a in screen.shown]
+        assert titles and all("soldaten" in t.casefold() and "russ" in t.casefold() for t in titles)
+        await pilot.press("escape", "down", "down")
+        chosen = screen.shown[2].id
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ArticleScreen) and app.screen.article_id == chosen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.shown[screen.query_one("DataTable").cursor_row].id == chosen
+
+
+async def test_help_is_f1_everywhere_and_a_missing_outlet_leaves_no_gap(open_app, tmp_path) -> None:
+    path = tmp_path / "in" / "bare.txt"
+    path.parent.mkdir()
+    path.write_text("Putin gratuliert zum «Sieg»\n\nDer Kremlchef gratulierte den Soldaten zum «Sieg».\n")
+    app = open_app([path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        list_keys = {b.action: b.key for b in app.screen.BINDINGS}
+        screen = await _open_article(app, pilot)
+        article_keys = {b.action: b.key for b in screen.BINDINGS}
+        assert list_keys["help"] == "f1" and article_keys["help"].split(",")[0] == "f1"
+        title = str(screen.query_one("#article-title").render())
+        assert screen.bench.article(screen.article_id).outlet is None
+        assert title.endswith("  de") and "·" not in title
+
+
+async def test_cancel_while_the_model_loads_says_so_truthfully(workspace_dir, tiny_model, tmp_path) -> None:
+    from tests.integration.test_tui_first_segment import LONG_SEED, SlowLoading
+    from workbench.service import Workbench
+    from workbench.settings import load_workspace
+    from workbench.tui.app import WorkbenchApp
+
+    flags = {"model": str(tiny_model), "models_dir": str(tmp_path / "models")}
+    with Workbench(
+        load_workspace(str(workspace_dir), flags, env={}), translator_factory=SlowLoading()
+    ) as bench:
+        bench.import_paths([LONG_SEED])
+        app = WorkbenchApp(bench)
+        notices = _record_notices(app)
+        async with app.run_test(size=(100, 20)) as pilot:
+            states: list[str] = []
+            app.watch(app, "status", lambda status: states.append(status.state), init=False)
+            await pilot.press("enter")
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.status.state == "loading model…":
+                    break
+            await pilot.press("x")
+            assert app.status.state == "cancelling…"  # not "cancelled" before the worker stops
+            await _settle(app, pilot)
+            assert states[-1] == "cancelled"
+            assert any(n.startswith("translation cancelled after ") for n in notices)
