@@ -654,7 +654,9 @@ class ArticleScreen(WorkbenchScreen[None]):
     def _on_progress(self, message: TranslationProgress) -> None:
         done, total = message.done, message.total
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
-        if message.model_loaded or done >= total:
+        if self.workbench_app.status.state == "cancelling…":
+            pass  # the batch that was running when x was pressed: the status keeps saying so
+        elif message.model_loaded or done >= total:
             self.workbench_app.set_state(f"translating {done}/{total}")
         else:
             self.workbench_app.set_state("loading model…")
