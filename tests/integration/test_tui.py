@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, OptionList, TextArea
@@ -11,50 +10,11 @@ from textual.widgets import DataTable, OptionList, TextArea
 from tests.paths import ROOT, SEEDS
 from workbench.engines.translator import load_translator
 from workbench.records import Status
-from workbench.service import Workbench
-from workbench.settings import load_workspace
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.article_list import ArticleListScreen
-from workbench.tui.article_view import ArticleScreen
-from workbench.tui.dialogs import EditDialog, HelpScreen, HistoryDialog
-
-# Sentences from the fixture, which the tiny model reproduces, so screens are stable.
-ARTICLE = """Russland bestätigt Beteiligung nordkoreanischer Soldaten
-Keystone-SDA
-Russland hat erstmals den Einsatz von nordkoreanischen Soldaten im Kampf um Kursk bestätigt. Selenskyj warf das Russland bereits seit einiger Zeit vor.
-Der Kremlchef gratulierte den Soldaten zum «Sieg». Das Abenteuer Kiews sei gescheitert, sagte Putin.
-Putin gratuliert zum «Sieg»
-Nun verkündigte Russland, dass die Region komplett zurückerobert sei. Eine Bestätigung aus Kiew gab es zunächst nicht.
-Kommentare
-User #1698 (nicht angemeldet)
-Der Kursk Move war närrisch
-"""
-
-
-@pytest.fixture
-def article_file(tmp_path: Path) -> Path:
-    path = tmp_path / "in" / "keystone.txt"
-    path.parent.mkdir()
-    path.write_text(ARTICLE, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def open_app(workspace_dir, tiny_model, tmp_path):
-    """Build apps on one workspace; each gets its own service, closed after the test."""
-    benches: list[Workbench] = []
-
-    def make(paths: list[Path] | None = None, factory=load_translator, **flags) -> WorkbenchApp:
-        flags.setdefault("model", str(tiny_model))
-        flags.setdefault("models_dir", str(tmp_path / "models"))
-        flags.setdefault("reviewer", "ana")
-        bench = Workbench(load_workspace(str(workspace_dir), flags, env={}), translator_factory=factory)
-        benches.append(bench)
-        return WorkbenchApp(bench, paths)
-
-    yield make
-    for bench in benches:
-        bench.close()
+from workbench.tui.article_list_screen import ArticleListScreen
+from workbench.tui.article_screen import ArticleScreen
+from workbench.tui.dialogs import HelpScreen, HistoryDialog
+from workbench.tui.inline_editor import InlineEditor
 
 
 def _record_notices(app: WorkbenchApp) -> list[str]:
@@ -100,7 +60,7 @@ async def test_list_shows_imported_articles_filters_and_sorts(open_app) -> None:
         assert [a.title[:4] for a in screen.shown] == ["Kiew"]
         await pilot.press("backspace", "backspace", "backspace", "backspace", *"sea")
         assert [a.outlet for a in screen.shown] == ["SeaPRwire"]
-        await pilot.press("escape", "ctrl+s")
+        await pilot.press("escape", "f2")
         titles = [a.title for a in screen.shown]
         assert len(titles) == 5 and titles == sorted(titles, key=str.casefold)
         assert screen.query_one(DataTable).row_count == 5
@@ -189,10 +149,11 @@ async def test_edit_is_saved_at_once_and_survives_a_restart(open_app, article_fi
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
         await pilot.press("down", "e")
-        dialog = app.screen
-        assert isinstance(dialog, EditDialog)
-        assert dialog.query_one(TextArea).text == screen.current.segment.target
-        dialog.query_one(TextArea).text = "Russia admits, for the first time, deploying North Korean troops."
+        editor = app.screen.query_one(TextArea)
+        assert isinstance(editor, InlineEditor) and editor.has_focus
+        assert editor in screen.current.query(InlineEditor)  # in the grid, in the segment's row
+        assert editor.text == screen.current.segment.target
+        editor.text = "Russia admits, for the first time, deploying North Korean troops."
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert screen.current.segment.status is Status.EDITED
@@ -211,10 +172,12 @@ async def test_approve_revert_undo_and_history(open_app, article_file) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
         await pilot.press("down")
-        machine = screen.current.segment.target
-        await pilot.press("a")
-        assert screen.current.segment.status is Status.APPROVED
-        await pilot.press("r")
+        row = screen.current
+        machine = row.segment.target
+        await pilot.press("a")  # approves and moves on to the next segment needing work
+        assert row.segment.status is Status.APPROVED
+        assert screen.current is screen.rows[screen.rows.index(row) + 1]
+        await pilot.press("up", "r")
         assert (screen.current.segment.status, screen.current.segment.target) == (Status.MT, machine)
         await pilot.press("u")
         assert screen.current.segment.status is Status.APPROVED
@@ -224,6 +187,29 @@ async def test_approve_revert_undo_and_history(open_app, article_file) -> None:
         assert all(e.reviewer == "ana" for e in app.screen.history)
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_undo_walks_back_to_the_machine_translation_and_redo_forward(open_app, article_file) -> None:
+    app = open_app([article_file])
+    notices = _record_notices(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down")
+        row = screen.current
+        machine = row.segment.target
+        for text in ("First text.", "Second text."):
+            await pilot.press("e")
+            screen.query_one(InlineEditor).text = text
+            await pilot.press("ctrl+s")
+        await pilot.press("u")
+        assert row.segment.target == "First text."
+        await pilot.press("u")
+        assert (row.segment.status, row.segment.target) == (Status.MT, machine)
+        await pilot.press("u")  # nothing left: no toggling back to an edit
+        assert (row.segment.status, row.segment.target) == (Status.MT, machine)
+        assert any(f"segment {screen.cursor + 1} has nothing left to undo" in n for n in notices)
+        await pilot.press("U", "U")
+        assert row.segment.target == "Second text."
 
 
 async def test_needs_work_diff_and_next_flagged(open_app, article_file) -> None:
@@ -291,6 +277,11 @@ async def test_save_over_a_change_made_elsewhere_keeps_both(open_app, article_fi
         assert screen.current.segment.target == "The other reviewer's text."
         assert any("changed meanwhile" in notice for notice in notices)
         assert [s.text for s in app.bench.suggestions(segment.id) if s.kind == "conflict"] == ["My text."]
+        # The service's conflict flag reaches the row, the info line and `f`.
+        assert "flagged" in screen.current.classes
+        assert "conflicting save" in str(screen.query_one("#segment-info").render())
+        await pilot.press("up", "f")
+        assert screen.current.segment.id == segment.id
 
 
 async def test_missing_model_is_a_notice_and_reviewer_can_translate_by_hand(open_app, article_file) -> None:
@@ -357,11 +348,12 @@ async def test_help_screen_and_command_palette_list_the_actions(open_app, articl
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
         titles = [command.title for command in app.get_system_commands(screen)]
-        for action in ("Edit", "Approve", "Revert", "Undo", "History", "Translate", "Cancel"):
+        for action in ("Edit", "Approve+next", "Revert to machine translation", "Undo", "Redo", "History",
+                       "Translate", "Cancel translation", "Next flagged", "Next untranslated"):  # fmt: skip
             assert action in titles
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert {b.description for b in app.screen.help_bindings} >= {"Approve", "Edit"}
+        assert {b.description for b in app.screen.help_bindings} >= {"Approve+next", "Edit"}
         await pilot.press("escape")
         assert app.screen is screen
 
@@ -373,8 +365,11 @@ async def test_summary_pane_jumps_to_the_source_segment(open_app) -> None:
         await pilot.press("s")
         await _settle(app, pilot)  # summarised in a worker
         pane = screen.query_one("#summary", OptionList)
-        assert pane.has_class("shown") and pane.has_focus and pane.option_count == 3
-        assert "not here" in pane.border_title  # no summarization model: extractive, and it says so
+        assert (
+            screen.query_one("#summary-pane").has_class("shown") and pane.has_focus and pane.option_count == 3
+        )
+        note = str(screen.query_one("#summary-note").render())
+        assert "not here" in note  # no summarization model: extractive, and it says so
         await pilot.press("down", "down")
         chosen = pane.get_option_at_index(pane.highlighted)
         assert pane.highlighted > 0
@@ -382,7 +377,7 @@ async def test_summary_pane_jumps_to_the_source_segment(open_app) -> None:
         assert screen.current.segment.id == int(chosen.id)
         assert screen.current.segment.target == chosen.prompt
         await pilot.press("escape")
-        assert not pane.has_class("shown") and app.screen is screen
+        assert not screen.query_one("#summary-pane").has_class("shown") and app.screen is screen
 
 
 async def test_mouse_click_moves_the_cursor(open_app, article_file) -> None:
@@ -438,3 +433,37 @@ def test_snapshot_review_marks_and_diff(snap_compare, open_app, article_file) ->
         await pilot.pause()
 
     assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(120, 40), run_before=review)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshot_inline_editor(snap_compare, open_app, article_file, size) -> None:
+    """The editor in the segment's own row, the source and neighbours in view, its keys in the footer."""
+
+    async def edit(pilot) -> None:
+        await _open_article(pilot.app, pilot)
+        await pilot.press("down", "e", *" (checked)")
+        await pilot.pause()
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=size, run_before=edit)
+
+
+def test_snapshot_summary_open(snap_compare, open_app, article_file) -> None:
+    """With the summary open the column heads stay over their columns; the reason is not cut."""
+
+    async def summary(pilot) -> None:
+        await _open_article(pilot.app, pilot)
+        await pilot.press("s")
+        await _settle(pilot.app, pilot)
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(120, 40), run_before=summary)
+
+
+def test_snapshot_search_and_replace_preview(snap_compare, open_app, article_file) -> None:
+    """Each translation as the replace would leave it, before anything changes (80x24)."""
+
+    async def search(pilot) -> None:
+        await _open_article(pilot.app, pilot)
+        await pilot.press("slash", *"Russia", "tab", *"Moscow")
+        await pilot.pause()
+
+    assert snap_compare(_snapshot_app(open_app, article_file), terminal_size=(80, 24), run_before=search)

@@ -14,7 +14,7 @@ from workbench.records import Status
 from workbench.service import Workbench
 from workbench.settings import load_workspace
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.article_view import ArticleScreen
+from workbench.tui.article_screen import ArticleScreen
 
 LONG_SEED = SEEDS / "000_bb1e4186efedc55e.txt"
 
@@ -50,14 +50,8 @@ async def test_opening_shows_loading_then_the_rows_on_screen_first(
         bench.import_paths([LONG_SEED])
         app = WorkbenchApp(bench)
         states: list[str] = []
-        update = app.status.update
-
-        def record(state: str) -> None:
-            states.append(state)
-            update(state)
-
-        app.status.update = record  # type: ignore[method-assign]
         async with app.run_test(size=(100, 20)) as pilot:  # a small screen: part of the article shows
+            app.watch(app, "status", lambda status: states.append(status.state), init=False)
             await pilot.pause()
             await pilot.press("enter")
             for _ in range(200):

@@ -1,4 +1,4 @@
-"""The review state machine: what edit, approve, needs-work, revert and undo do to a segment.
+"""The review state machine: what edit, approve, needs-work, revert, undo and redo do to a segment.
 
 Each action is a pure function from the segment as the reviewer saw it to the `Change` it asks
 for, or a one-line error naming the segment. The store applies a change in one transaction
@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
-from workbench.records import Edit, Segment, Status
+from workbench.records import Segment, Status
+from workbench.review.undo import HistoryStep
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,25 @@ def revert(segment: Segment) -> Change:
     return checked(segment, Change(None, Status.MT if segment.mt_text else Status.UNTRANSLATED))
 
 
-def undo(segment: Segment, history: list[Edit]) -> Change:
-    """The text and status the segment had before its last change."""
-    if not history:
-        raise WorkbenchError(f"segment {segment.id} has no change to undo")
-    last = history[-1]
-    return checked(segment, Change(last.old_target, last.old_status))
+def undo(segment: Segment, step: HistoryStep | None) -> Change:
+    """Take back the change `step` (review/undo.py picks it): its old text and status."""
+    if step is None:
+        raise WorkbenchError(f"segment {segment.id} has nothing left to undo")
+    return _machine_state_kept(segment, Change(step.old_target, step.old_status))
+
+
+def redo(segment: Segment, step: HistoryStep | None) -> Change:
+    """Apply again the change `step` that an undo took back."""
+    if step is None:
+        raise WorkbenchError(f"segment {segment.id} has nothing to redo")
+    return _machine_state_kept(segment, Change(step.new_target, step.new_status))
+
+
+def _machine_state_kept(segment: Segment, change: Change) -> Change:
+    """Back to the machine state with no machine text (it went with a model change): untranslated."""
+    if change.status is Status.MT and not segment.mt_text:
+        return Change(None, Status.UNTRANSLATED)
+    return change
 
 
 def checked(before: Segment, change: Change) -> Change:

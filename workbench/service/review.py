@@ -8,7 +8,7 @@ transaction and refuses to overwrite a segment changed since the caller read it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from workbench.cache_key import model_name_of
 from workbench.engines.model_files import readable_name
@@ -28,10 +28,14 @@ from workbench.review import rules
 from workbench.review.effort import effort
 from workbench.review.memory import fuzzy_matches
 from workbench.review.quality import segment_flags
+from workbench.review.replace import plan_replacements
+from workbench.review.undo import HistoryStep, redo_step, undo_step
 from workbench.service.articles import Articles
 from workbench.service.models import ModelRegistry, Session
 from workbench.service.realignment import Realigner
 from workbench.store.database import EditConflict, Store
+from workbench.store.drafts import Draft, article_drafts, drop_draft, put_draft
+from workbench.store.undo import change_as_step, history_steps
 
 __all__ = ["EditConflict", "Review"]
 
@@ -73,10 +77,58 @@ class Review:
     def revert_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
         return self._apply(rules.revert(self.segment(segment_id)), segment_id, expected_version)
 
-    def undo_last_change(self, segment_id: int, expected_version: int | None = None) -> Segment:
-        """Restore the text and status a segment had before its last change (itself a history row)."""
-        change = rules.undo(self.segment(segment_id), self.store.history(segment_id))
-        return self._apply(change, segment_id, expected_version)
+    def undo_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
+        """Take back the latest change not yet undone; repeated, back to the machine translation."""
+        step = undo_step(history_steps(self.store, segment_id))
+        change = rules.undo(self.segment(segment_id), step)
+        return self._apply_step(segment_id, change, step, "undo", expected_version)
+
+    def redo_segment(self, segment_id: int, expected_version: int | None = None) -> Segment:
+        """Apply again the latest change undone (and not replaced by a new change since)."""
+        step = redo_step(history_steps(self.store, segment_id))
+        change = rules.redo(self.segment(segment_id), step)
+        return self._apply_step(segment_id, change, step, "redo", expected_version)
+
+    def _apply_step(
+        self,
+        segment_id: int,
+        change: rules.Change,
+        step: HistoryStep | None,
+        kind: str,
+        expected_version: int | None,
+    ) -> Segment:
+        assert step is not None, "the rules refuse a step that is not there"
+        reviewer = self.session.settings.reviewer
+        args = (change.target, change.status, reviewer, expected_version, step, kind)
+        change_as_step(self.store, segment_id, *args)
+        return self.segment(segment_id)
+
+    def replace_in_article(
+        self, article_id: int, find: str, replace: str, expected: Mapping[int, int]
+    ) -> tuple[list[Segment], list[str]]:
+        """Replace `find` in the article's translations (the plan the preview showed); each segment
+        is an edit with its own history row. Returns the changed segments and, for any changed
+        meanwhile (its version no longer the one in `expected`), a one-line note."""
+        changed, notes = [], []
+        for item in plan_replacements(self.store.segments(article_id), find, replace):
+            try:
+                changed.append(self.edit_segment(item.segment_id, item.new, expected.get(item.segment_id)))
+            except WorkbenchError as error:  # a conflict keeps the other text: say so, go on
+                notes.append(str(error).replace(f"segment {item.segment_id} ", f"segment {item.number} ", 1))
+        return changed, notes
+
+    # --- drafts: what a reviewer is typing, kept until saved or discarded ------------------------
+
+    def save_draft(self, segment_id: int, text: str, base_version: int) -> None:
+        """Keep a text the reviewer is typing, so a crash or a failed save loses none of it."""
+        put_draft(self.store, segment_id, text, base_version)
+
+    def discard_draft(self, segment_id: int) -> None:
+        drop_draft(self.store, segment_id)
+
+    def drafts(self, article_id: int) -> dict[int, Draft]:
+        """Unsaved texts of an article's segments, by segment id."""
+        return article_drafts(self.store, article_id)
 
     def _apply(self, change: rules.Change, segment_id: int, expected_version: int | None) -> Segment:
         reviewer = self.session.settings.reviewer
@@ -110,6 +162,17 @@ class Review:
 
     # --- suggestions ----------------------------------------------------------------------------
 
+    def best_memory_match(self, segment_id: int) -> Suggestion | None:
+        """The memory's closest match for a segment (exact first), shown beside it unasked."""
+        source = self.segment(segment_id).source
+        exact = self.store.memory_for([source])
+        if source in exact:
+            return Suggestion("tm", exact[source][0], exact[source][1], 100.0)
+        for match, score in fuzzy_matches(source, self.store.memory_sources(), limit=1):
+            target, origin = self.store.memory_for([match])[match]
+            return Suggestion("fuzzy", target, f"{origin}: {match}", score)
+        return None
+
     def suggestions(self, segment_id: int) -> list[Suggestion]:
         """Texts the reviewer may take: kept conflicting saves, memory matches, other machine output."""
         segment = self.segment(segment_id)
@@ -141,6 +204,11 @@ class Review:
         if segment.id in conflicts:
             own = (Flag("conflict", "a conflicting save is kept as a suggestion"), *own)
         return own
+
+    def article_flags(self, article_id: int) -> dict[int, tuple[Flag, ...]]:
+        """Every segment's flags by id, the conflict flag included: faces draw these, never their own."""
+        conflicts = self.store.segments_with_suggestions(article_id)
+        return {s.id: self.flags(s, conflicts) for s in self.store.segments(article_id)}
 
     def review_queue(self, article_id: int, include_approved: bool = False) -> list[ReviewItem]:
         """Translated body segments to review: flagged first (most flags first), then in reading order."""

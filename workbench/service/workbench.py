@@ -99,7 +99,14 @@ class Workbench:
         self.approve_segment = review.approve_segment
         self.set_needs_work = review.set_needs_work
         self.revert_segment = review.revert_segment
-        self.undo_last_change = review.undo_last_change
+        self.undo_segment = review.undo_segment
+        self.redo_segment = review.redo_segment
+        self.replace_in_article = review.replace_in_article
+        self.save_draft = review.save_draft
+        self.discard_draft = review.discard_draft
+        self.drafts = review.drafts
+        self.best_memory_match = review.best_memory_match
+        self.article_flags = review.article_flags
         self.history = review.history
         self.segment_numbers = review.segment_numbers
         self.numbered_segment = review.numbered_segment

@@ -190,6 +190,20 @@ MIGRATIONS: tuple[str, ...] = (
         body BLOB NOT NULL
     );
     """,
+    """
+    -- Texts a reviewer typed and has not saved yet: kept until saved or discarded, so a crash
+    -- or a failed save loses none (store/drafts.py).
+    CREATE TABLE drafts (
+        segment_id INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        base_version INTEGER NOT NULL,  -- the segment's version the text was typed over
+        at TEXT NOT NULL
+    );
+    -- Undo and redo are history rows too, marked with the row they step over, so repeated
+    -- undos walk back to the machine translation instead of toggling (store/undo.py).
+    ALTER TABLE edits ADD COLUMN step TEXT CHECK (step IN ('undo', 'redo'));
+    ALTER TABLE edits ADD COLUMN step_of INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,66 +7,37 @@ paints at once and a missing model is a notice, not a crash.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from platformdirs import user_downloads_path
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Static
 
 from workbench.errors import WorkbenchError
 from workbench.service import Workbench
-from workbench.service.adaptation import AdaptedModel, AdaptOptions
+from workbench.service.adaptation import AdaptOptions
 from workbench.settings import Workspace
-from workbench.tui.article_list import ArticleListScreen
-from workbench.tui.article_view import ArticleScreen
-from workbench.tui.dialogs import HelpScreen
-from workbench.tui.import_dialog import WebImport
+from workbench.tui.article_list_screen import ArticleListScreen
+from workbench.tui.article_screen import ArticleScreen
+from workbench.tui.dialogs import HelpScreen, UnsavedDialog
+from workbench.tui.import_dialog import ImportDialog, ImportRequest, fetch_request
+from workbench.tui.messages import (
+    AdaptFailed,
+    AdaptFinished,
+    AdaptProgress,
+    ImportFinished,
+    WebImportFinished,
+    WebImportProgress,
+)
+from workbench.tui.status import StatusLine
 
 
-@dataclass
-class StatusLine:
-    """What the status bar says: model and backend, cache hits, errors, the worker's state."""
-
-    model: str
-    backend: str
-    adapted: bool = False
-    """Whether the active model is one `adapt` wrote: "(adapted)" after its name; a base model
-    has no mark (the snapshots of the base status line stay as they were)."""
-    cached: int = 0
-    requested: int = 0
-    errors: int = 0
-    state: str = "ready"
-    last_error: str = ""
-
-    def update(self, state: str) -> None:
-        self.state = state
-
-    @property
-    def busy(self) -> bool:
-        """A worker is importing, loading a model, translating or cancelling and will report back."""
-        return self.state.startswith(("importing", "loading", "translating", "cancelling", "adapting"))
-
-    def add_cache(self, cached: int, requested: int) -> None:
-        self.cached += cached
-        self.requested += requested
-
-    def render(self) -> str:
-        parts = [
-            f"model {self.model}" + (" (adapted)" if self.adapted else ""),
-            self.backend,
-            f"cache {self.cached}/{self.requested}",
-            self.state,
-        ]
-        if self.errors:
-            parts.append(f"[b red]{self.errors} error{'s' if self.errors > 1 else ''}[/]: {self.last_error}")
-        return " · ".join(parts)
-
-
-class WorkbenchApp(WebImport, App[None]):
+class WorkbenchApp(App[None]):
     CSS_PATH = Path(__file__).with_name("workbench.tcss")  # absolute: subclasses live elsewhere
     TITLE = "workbench"
     BINDINGS = [
@@ -74,16 +45,26 @@ class WorkbenchApp(WebImport, App[None]):
         Binding("ctrl+o", "import_web", "Import web pages or feeds", show=False),
     ]
 
+    status: reactive[StatusLine] = reactive(StatusLine("", ""), init=False)
+    """What every screen's `StatusBar` shows; replaced (never mutated) so the bars redraw."""
+
     def __init__(self, bench: Workbench, import_paths: list[Path] | None = None) -> None:
         super().__init__()
         self.bench = bench
         self.import_paths = import_paths or []
-        self.status = StatusLine(bench.model_label(), bench.backend_label(), bench.model_is_adapted())
+        self.set_reactive(
+            WorkbenchApp.status,
+            StatusLine(bench.model_label(), bench.backend_label(), bench.model_is_adapted()),
+        )
+
+    def set_state(self, state: str) -> None:
+        """What the workers are doing, as the status bar says it."""
+        self.status = self.status.with_state(state)
 
     def on_mount(self) -> None:
         self.push_screen(ArticleListScreen())
         if self.import_paths:
-            self.status.update("importing…")
+            self.set_state("importing…")
             self._import(self.import_paths)
 
     @work(thread=True, exclusive=True, group="import")
@@ -93,85 +74,145 @@ class WorkbenchApp(WebImport, App[None]):
             results = bench.import_paths(paths)
         finally:
             bench.close()
-        self.call_from_thread(self._imported, [f"{r.path}: {r.error}" for r in results if r.error])
+        self.post_message(ImportFinished([f"{r.path}: {r.error}" for r in results if r.error]))
 
-    def _imported(self, errors: list[str]) -> None:
-        for error in errors:
+    @on(ImportFinished)
+    def _imported(self, message: ImportFinished) -> None:
+        for error in message.errors:
             self.report_error(error)
-        self.status.update("ready")
+        self.set_state("ready")
         if isinstance(self.screen, ArticleListScreen):
             self.screen.reload()
+
+    def action_import_web(self) -> None:
+        """Pages by URL, or feeds: asked in a dialog, fetched in a worker (issue 18)."""
+        if self.status.busy:
+            self.notify("wait for the running task to finish, then import", severity="warning")
+            return
+        self.push_screen(ImportDialog(), self._start_web_import)
+
+    def _start_web_import(self, request: ImportRequest | None) -> None:
+        if request is not None:
+            self.set_state("importing…")
+            self._fetch(request)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _fetch(self, request: ImportRequest) -> None:
+        bench = self.bench.clone()
+
+        def progress(done: int, total: int, url: str) -> None:
+            self.post_message(WebImportProgress(done, total, url))
+
+        try:
+            self.post_message(fetch_request(bench, request, progress))
+        finally:
+            bench.close()
+
+    @on(WebImportProgress)
+    def _web_import_progress(self, message: WebImportProgress) -> None:
+        self.set_state(f"importing {message.done}/{message.total} · {message.url}")
+
+    @on(WebImportFinished)
+    def _web_imported(self, message: WebImportFinished) -> None:
+        self.notify(message.summary)
+        self._imported(ImportFinished(message.errors))
 
     def action_adapt_model(self) -> None:
         """Fine-tune the model on the approved pairs in a worker; the workspace switches to it."""
         if self.status.busy:
             self.notify("wait for the running task to finish, then adapt", severity="warning")
             return
-        self.status.update("adapting…")
-        self.update_status()
+        self.set_state("adapting…")
         self.notify("adapting the model to the approved translations…")
         self._adapt()
 
     @work(thread=True, exclusive=True, group="adapt")
     def _adapt(self) -> None:
         bench = self.bench.clone()
+
+        def progress(report: object) -> None:
+            fields = ("step", "total_steps", "loss", "epoch", "epochs", "validation_loss")
+            self.post_message(AdaptProgress(*(getattr(report, name) for name in fields)))
+
         try:
-            adapted = bench.adapt(
-                AdaptOptions(), lambda report: self.call_from_thread(self._adapt_progress, report)
-            )
+            adapted = bench.adapt(AdaptOptions(), progress)
         except Exception as error:  # noqa: BLE001 - a failed run is a notice; the old model stays
-            self.call_from_thread(
-                self._adapt_failed, str(error).splitlines()[0] if str(error) else repr(error)
-            )
+            self.post_message(AdaptFailed(str(error).splitlines()[0] if str(error) else repr(error)))
             return
         finally:
             bench.close()
-        self.call_from_thread(self._adapted, adapted)
+        self.post_message(AdaptFinished(adapted))
 
-    def _adapt_progress(self, report) -> None:
-        self.status.update(f"adapting {report.step}/{report.total_steps} · loss {report.loss:.3f}")
+    @on(AdaptProgress)
+    def _adapt_progress(self, report: AdaptProgress) -> None:
+        self.set_state(f"adapting {report.step}/{report.total_steps} · loss {report.loss:.3f}")
         if report.validation_loss is not None:
             self.notify(
                 f"adapting: epoch {report.epoch}/{report.epochs}, loss {report.loss:.3f}, "
                 f"validation {report.validation_loss:.3f}"
             )
-        self.update_status()
 
-    def _adapt_failed(self, message: str) -> None:
-        self.status.update("ready")
-        self.report_error(f"adaptation failed, the model is unchanged: {message}")
+    @on(AdaptFailed)
+    def _adapt_failed(self, message: AdaptFailed) -> None:
+        self.set_state("ready")
+        self.report_error(f"adaptation failed, the model is unchanged: {message.error}")
 
-    def _adapted(self, adapted: AdaptedModel) -> None:
-        self.bench.use_model(adapted.path)
-        self.status.model, self.status.adapted = self.bench.model_label(), True
-        self.status.update("ready")
-        self.notify(f"{adapted.line()}; new translations use it", timeout=12)
-        self.update_status()
+    @on(AdaptFinished)
+    def _adapted(self, message: AdaptFinished) -> None:
+        self.bench.use_model(message.adapted.path)
+        self.status = replace(self.status, model=self.bench.model_label(), adapted=True, state="ready")
+        self.notify(f"{message.adapted.line()}; new translations use it", timeout=12)
+
+    async def action_quit(self) -> None:
+        """Quit; with an unsaved edit open, ask first (keep editing / discard / save)."""
+        screen = self.screen
+        if isinstance(screen, ArticleScreen) and screen.has_unsaved_edit():
+            self.push_screen(UnsavedDialog("Quit with a changed translation not saved?"), self._quit_after)
+            return
+        self.exit()
+
+    def _quit_after(self, choice: str | None) -> None:
+        screen = self.screen
+        if not isinstance(screen, ArticleScreen):
+            return
+        if choice == "discard":
+            screen.discard_edit()
+            self.exit()
+        elif choice == "save" and screen.save_edit():
+            self.exit()
+        else:
+            screen.keep_editing()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual saves screenshots into ~/Downloads and fails where there is none: then into
+        the workspace's folder, which exists."""
+        if path is None:
+            downloads = user_downloads_path()
+            path = str(downloads if downloads.is_dir() else self.bench.workspace.path)
+        return super().deliver_screenshot(filename, path, time_format)
 
     def open_article(self, article_id: int) -> None:
         self.push_screen(ArticleScreen(article_id))
 
     def report_error(self, message: str) -> None:
         """A notice the reviewer can act on; the app stays up and usable."""
-        self.status.errors += 1
-        self.status.last_error = message
+        self.status = self.status.with_error(message)
         self.notify(message, severity="error", timeout=12)
-        self.update_status()
 
-    def update_status(self) -> None:
-        for bar in self.screen.query("#status-bar"):
-            if isinstance(bar, Static):
-                bar.update(self.status.render())
-
-    def show_help(self, screen: Screen) -> None:
+    def show_help(self, screen: Screen[None]) -> None:
         title = "article" if isinstance(screen, ArticleScreen) else "article list"
-        self.push_screen(HelpScreen(title, list(screen.BINDINGS)))
+        self.push_screen(HelpScreen(title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every described binding of the current screen is also a palette command."""
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Adapt the model", "fine-tune on the approved translations (key: ctrl+t)", self.action_adapt_model
+        )
+        yield SystemCommand(
+            "Import from the web", "pages by URL, or feeds (key: ctrl+o)", self.action_import_web
         )
         for binding in getattr(screen, "BINDINGS", []):
             if binding.description and not binding.action.startswith("app."):

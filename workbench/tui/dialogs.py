@@ -1,6 +1,8 @@
-"""Modal screens: editing a translation, a segment's history, and the key help."""
+"""Modal screens: leaving an unsaved text, a segment's history, suggestions, and the key help."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from rich.markup import escape
 from rich.text import Text
@@ -8,42 +10,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.records import Edit, Segment, Suggestion
 
 
-class EditDialog(ModalScreen[str | None]):
-    """A TextArea prefilled with the current translation; returns the new text or None."""
+class UnsavedDialog(ModalScreen[str]):
+    """A changed text is about to be left: keep editing, discard it, or save it.
+
+    Returns "keep", "discard" or "save"; Escape keeps editing, so no key loses the text by accident.
+    """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("k,escape", "choose('keep')", "Keep editing"),
+        Binding("d", "choose('discard')", "Discard"),
+        Binding("s", "choose('save')", "Save"),
     ]
 
-    def __init__(self, segment: Segment) -> None:
+    def __init__(self, what: str) -> None:
         super().__init__()
-        self.segment = segment
+        self.what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("Edit translation", classes="dialog-title")
-            yield Static(escape(self.segment.source), classes="dialog-source")
-            yield TextArea(self.segment.target or "", id="editor", soft_wrap=True)
-            yield Static("ctrl+s save · escape cancel", classes="dialog-hint")
+            yield Static("Unsaved text", classes="dialog-title")
+            yield Static(escape(self.what))
+            yield Static("k keep editing · d discard · s save", classes="dialog-hint")
 
-    def on_mount(self) -> None:
-        editor = self.query_one(TextArea)
-        editor.focus()
-        editor.move_cursor(editor.document.end)
-
-    def action_save(self) -> None:
-        text = " ".join(self.query_one(TextArea).text.split())
-        self.dismiss(text or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
 
 
 class HistoryDialog(ModalScreen[None]):
@@ -70,8 +66,21 @@ class HistoryDialog(ModalScreen[None]):
 
 
 def _history_line(edit: Edit) -> str:
-    text = escape(edit.new_target) if edit.new_target else "[i](machine translation)[/i]"
-    return f"[b]{edit.at}[/b] {escape(edit.reviewer)}: {edit.old_status} → {edit.new_status}\n  {text}"
+    """When (local time), who, the state change, and the text before → after."""
+    old = escape(edit.old_target) if edit.old_target else "[i](none)[/i]"
+    new = escape(edit.new_target) if edit.new_target else "[i](machine translation)[/i]"
+    return (
+        f"[b]{local_time(edit.at)}[/b] {escape(edit.reviewer)}: {edit.old_status} → {edit.new_status}"
+        f"\n  [dim]{old}[/]\n  → {new}"
+    )
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC time as the reader's clock shows it; a stamp that does not parse as it is."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 class SuggestionDialog(ModalScreen[str | None]):

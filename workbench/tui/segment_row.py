@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from workbench.records import Flag, Segment, Status
 from workbench.review.effort import word_diff
-from workbench.review.quality import segment_flags
+from workbench.tui.inline_editor import InlineEditor
 
 _WORD = re.compile(r"\S+")
 _MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓", Status.NEEDS_WORK: "⚑"}
@@ -66,15 +66,16 @@ class SegmentRow(Widget):
             super().__init__()
             self.row = row
 
-    def __init__(self, segment: Segment, paragraph_start: bool) -> None:
+    def __init__(self, segment: Segment, flags: tuple[Flag, ...], paragraph_start: bool) -> None:
         super().__init__(classes="paragraph-start" if paragraph_start else "")
         self.segment = segment
+        self.flags = flags
+        """The service's flags for this segment (quality checks and conflicts alike)."""
         self.focus_word: WordFocus | None = None
         self.show_diff = False
-
-    @property
-    def flags(self) -> tuple[Flag, ...]:
-        return segment_flags(self.segment)
+        self.has_draft = False
+        self._shown: dict[str, str] = {}
+        """The plain text each cell shows (see `_set`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(classes="marker")
@@ -84,9 +85,30 @@ class SegmentRow(Widget):
     def on_mount(self) -> None:
         self.refresh_content()
 
-    def show(self, segment: Segment) -> None:
+    def show(self, segment: Segment, flags: tuple[Flag, ...]) -> None:
         self.segment = segment
+        self.flags = flags
         self.refresh_content()
+
+    def set_draft(self, present: bool) -> None:
+        self.has_draft = present
+        self.refresh_content()
+
+    def begin_edit(self, text: str, saved: str) -> InlineEditor:
+        """Put an editor in place of the target text; the source stays beside it."""
+        target = self.query_one(".target", Static)
+        target.display = False
+        editor = InlineEditor(text, saved)
+        self.mount(editor, after=target)
+        self.add_class("editing")
+        return editor
+
+    def end_edit(self) -> None:
+        for editor in self.query(InlineEditor):
+            editor.remove()
+        self.query_one(".target", Static).display = True
+        self.remove_class("editing")
+        self.set_draft(False)
 
     def set_diff(self, show: bool) -> None:
         """Show the human text as a word diff against the machine output (where there is one)."""
@@ -112,7 +134,9 @@ class SegmentRow(Widget):
         marker = _MARKERS.get(segment.status, "!" if flagged else " ")
         if segment.from_memory:
             marker = "≡"
-        self.query_one(".marker", Static).update(("▶" if self.has_class("cursor") else " ") + marker)
+        if self.has_draft:
+            marker = "*"  # typed and not saved: the editor's mark for an unsaved buffer
+        self._set(".marker", Text(("▶" if self.has_class("cursor") else " ") + marker))
         source_hi: set[int] = set()
         target_hi: set[int] = set()
         source_cursor = target_cursor = None
@@ -121,8 +145,20 @@ class SegmentRow(Widget):
                 target_cursor, source_hi = self.focus_word.index, self.aligned(self.focus_word)
             else:
                 source_cursor, target_hi = self.focus_word.index, self.aligned(self.focus_word)
-        self.query_one(".source", Static).update(styled_words(segment.source, source_hi, source_cursor))
-        self.query_one(".target", Static).update(self._target_text(target_hi, target_cursor))
+        self._set(".source", styled_words(segment.source, source_hi, source_cursor))
+        self._set(".target", self._target_text(target_hi, target_cursor))
+
+    def _set(self, cell: str, text: Text) -> None:
+        """Show `text` in a cell; lay the screen out again only when the words changed.
+
+        A layout pass walks every row of the article (seconds on a 500-segment one), and moving
+        the cursor or the word focus only restyles words that are already there.
+        """
+        if cell == ".marker" or self._shown.get(cell) == text.plain:  # the marker is one cell wide
+            self.query_one(cell, Static).update(text, layout=False)
+            return
+        self._shown[cell] = text.plain
+        self.query_one(cell, Static).update(text)
 
     def _target_text(self, highlighted: set[int], cursor: int | None) -> Text:
         segment = self.segment

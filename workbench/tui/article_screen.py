@@ -1,0 +1,718 @@
+"""The article screen: source and translation side by side, segment cursor, word alignment.
+
+Translation runs in a thread worker that talks to its own clone of the service (its own
+SQLite connection); after every committed batch it asks this screen to re-read the segments,
+so the article fills in while the keys keep working. The status says "loading model…" until the
+model is there; the sentences on screen go first, in a batch of their own, and the worker
+starts before the screen's first paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from workbench.errors import WorkbenchError
+from workbench.records import Flag, Segment, Status, TranslateReport
+from workbench.review.navigation import WANTED, find, needs_work, progress
+from workbench.review.replace import matches
+from workbench.service import Cancelled, EditConflict
+from workbench.tui.dialogs import HistoryDialog, SuggestionDialog, UnsavedDialog
+from workbench.tui.inline_editor import InlineEditor
+from workbench.tui.messages import (
+    TranslationCancelled,
+    TranslationFailed,
+    TranslationFinished,
+    TranslationProgress,
+)
+from workbench.tui.screen_base import WorkbenchScreen
+from workbench.tui.search_dialog import SearchDialog, SearchRequest
+from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
+from workbench.tui.status import StatusBar
+from workbench.tui.summary_pane import SummaryPane
+
+SCREEN_CHROME_LINES = 8
+"""Header, column heads, segment info (two lines), progress, status bar and footer: the lines
+that are not the list."""
+
+RELOAD_FIRST_S = 0.05
+RELOAD_EVERY_S = 1.0
+"""While translating, rows are re-read at most this often (the first batch at once): each re-read
+that changes a row's text lays out every row, which takes a noticeable moment on a long article."""
+
+DRAFT_DELAY_S = 0.4
+"""A draft is written this long after the last key, so typing does not write on every key."""
+
+
+class SegmentList(VerticalScroll, can_focus=False):
+    """The scrolling column of rows; never focused, so the screen's keys move the cursor."""
+
+
+class ArticleScreen(WorkbenchScreen[None]):
+    AUTO_FOCUS = ""
+    """The screen's keys work unfocused; auto-focus would hand them to a closing editor."""
+
+    BINDINGS = [
+        Binding("down,j", "move(1)", "Next segment", show=False),
+        Binding("up,k", "move(-1)", "Previous segment", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "end(-1)", "First segment", show=False),
+        Binding("end", "end(1)", "Last segment", show=False),
+        Binding("right,l", "word(1)", "Next word", show=False),
+        Binding("left,h", "word(-1)", "Previous word", show=False),
+        Binding("tab", "swap_side", "Source/target words", show=False),
+        Binding("enter,e", "edit", "Edit", key_display="e"),
+        Binding("a", "approve", "Approve+next"),
+        Binding("u", "undo", "Undo"),
+        Binding("U", "redo", "Redo", show=False),
+        Binding("r", "revert", "Revert to machine translation", show=False),
+        Binding("n", "needs_work", "Needs work", show=False),
+        Binding("w", "seek('needing work', 1)", "Next needing work", show=False),
+        Binding("right_square_bracket", "seek('untranslated', 1)", "Next untranslated", show=False),
+        Binding("left_square_bracket", "seek('untranslated', -1)", "Previous untranslated", show=False),
+        Binding("right_curly_bracket", "seek('unreviewed', 1)", "Next unreviewed", show=False),
+        Binding("left_curly_bracket", "seek('unreviewed', -1)", "Previous unreviewed", show=False),
+        Binding("f", "seek('flagged', 1)", "Next flagged", show=False),
+        Binding("F", "seek('flagged', -1)", "Previous flagged", show=False),
+        Binding("slash", "search", "Search and replace", show=False),
+        Binding("ctrl+z", "undo_replace", "Undo the last replace", show=False),
+        Binding("g", "suggestions", "Suggestions", show=False),
+        Binding("d", "toggle_diff", "Diff against machine translation", show=False),
+        Binding("H", "history", "History", show=False),
+        Binding("t", "translate", "Translate"),
+        Binding("x", "cancel", "Cancel translation", show=False),
+        Binding("b", "toggle_boilerplate", "Boilerplate", show=False),
+        Binding("s", "toggle_summary", "Summary"),
+        Binding("B", "flip_block", "Body/boilerplate", show=False),
+        Binding("f1,question_mark", "help", "Help", key_display="F1"),
+        Binding("escape,q", "back", "Back to the list", show=False),
+    ]
+
+    def __init__(self, article_id: int) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.rows: list[SegmentRow] = []
+        self.cursor = 0
+        self.word: WordFocus | None = None
+        self.show_diff = False
+        self.editor: InlineEditor | None = None
+        """The open inline editor, or None."""
+        self.edit_row: SegmentRow | None = None
+        self.edit_version = 0
+        """The version of the segment the editor's text was typed over."""
+        self.drafts: dict[int, str] = {}
+        """Unsaved texts by segment id, as the store keeps them."""
+        self._draft_timer: Timer | None = None
+        self._reload_timer: Timer | None = None
+        self._info_lines = -1
+        self.last_search = ""
+        self.last_replace: list[int] = []
+        """The segments the last replace changed: ctrl+z takes them back as one step."""
+        self._rows_filled = False
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        info = self.bench.article(self.article_id)
+        with Horizontal(id="article-header"):
+            place = " · ".join(part for part in (info.outlet, info.language) if part)
+            yield Static(f"{escape(info.title)}  [dim]{escape(place)}[/]", id="article-title")
+            yield ProgressBar(id="progress", show_eta=False)
+        with Horizontal(id="article-body"):
+            with Vertical(id="grid"):  # the heads sit over their columns, summary open or not
+                with Horizontal(id="column-heads"):
+                    yield Static("", classes="marker")
+                    yield Static(f"source ({info.language})")
+                    yield Static("translation")
+                yield SegmentList(id="segments", classes="hide-boilerplate")
+            yield SummaryPane(self.article_id)
+        yield Static(id="segment-info")
+        yield Static(id="progress-line")
+        yield StatusBar(id="status-bar")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        segments = self.bench.segments(self.article_id)
+        flags = self.bench.article_flags(self.article_id)
+        previous_block = None
+        for segment in segments:
+            start = segment.block_position != previous_block
+            self.rows.append(SegmentRow(segment, flags.get(segment.id, ()), paragraph_start=start))
+            previous_block = segment.block_position
+        await self.query_one("#segments").mount_all(self.rows)
+        self._move_to(self._first_visible())
+        self._show_drafts()
+        if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
+            self.action_translate()
+
+    # --- cursor ---------------------------------------------------------------------------
+
+    def _visible(self, index: int) -> bool:
+        row = self.rows[index]
+        return not (row.has_class("boilerplate") and self._boilerplate_hidden())
+
+    def _boilerplate_hidden(self) -> bool:
+        return self.query_one("#segments").has_class("hide-boilerplate")
+
+    def _first_visible(self) -> int:
+        return next((i for i in range(len(self.rows)) if self._visible(i)), 0)
+
+    @property
+    def current(self) -> SegmentRow | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    def _move_to(self, index: int) -> None:
+        if not self.rows or not self._leave_editor_for_move():
+            return
+        if self.current:
+            self.current.remove_class("cursor")
+            self.current.set_word_focus(None)
+        self.cursor = index
+        self.word = None
+        row = self.rows[index]
+        row.add_class("cursor")
+        row.refresh_content()
+        self.query_one("#segments", VerticalScroll).scroll_to_widget(row, animate=False)
+        self._describe_current()
+
+    def _describe_current(self) -> None:
+        """Where the cursor is and what its segment is: number, state, origin, flags, memory."""
+        row = self.current
+        if row is None:
+            return
+        segment = row.segment
+        parts = [f"segment {self.cursor + 1}/{len(self.rows)}", segment.status.value]
+        if segment.from_memory:
+            parts.append("from translation memory")
+        if segment.pivoted:
+            parts.append("translated through English")
+        if segment.alignment_stale:
+            parts.append(self._stale_note())
+        if segment.id in self.drafts:
+            parts.append("unsaved draft: e to go on")
+        parts.extend(flag.message for flag in row.flags)
+        match = self.bench.best_memory_match(segment.id) if segment.kind.value == "body" else None
+        info = " · ".join(parts)
+        if match is not None:
+            info += f"\n[dim]memory {match.score:.0f}%:[/] {escape(match.text)}"
+        # A layout pass walks every row: only when the info's height changes (see SegmentRow._set).
+        lines = info.count("\n")
+        self.query_one("#segment-info", Static).update(info, layout=lines != self._info_lines)
+        self._info_lines = lines
+        self._show_progress()
+
+    def _leave_editor_for_move(self) -> bool:
+        """A click or a summary jump while editing: an unchanged editor closes, a changed one
+        keeps the cursor where it is and asks first."""
+        if self.editor is None:
+            return True
+        if self.has_unsaved_edit():
+            self.editor.action_leave()
+            return False
+        self._close_editor(discard=True)
+        return True
+
+    def _stale_note(self) -> str:
+        if self.bench.translators_loaded():
+            return "alignment pending: aligned by the next translation (t)"
+        return "alignment stale until the model is loaded"
+
+    def _segments(self) -> list[Segment]:
+        return [row.segment for row in self.rows]
+
+    def _flags(self) -> dict[int, tuple[Flag, ...]]:
+        return {row.segment.id: row.flags for row in self.rows}
+
+    def _show_progress(self) -> None:
+        line = progress(self._segments(), self._flags()).line()
+        self.query_one("#progress-line", Static).update(line, layout=False)  # one line, always
+
+    def action_move(self, step: int) -> None:
+        """Move `step` shown rows; at either end, to the last shown row before it."""
+        index = self.cursor
+        direction = 1 if step > 0 else -1
+        remaining = abs(step)
+        target = index
+        while remaining:
+            index += direction
+            if not 0 <= index < len(self.rows):
+                break
+            if self._visible(index):
+                target = index
+                remaining -= 1
+        if target != self.cursor:
+            self._move_to(target)
+
+    def action_page(self, direction: int) -> None:
+        """A screenful of rows; near the end it stops at the last shown row, never nowhere."""
+        page = max(1, (self.size.height - SCREEN_CHROME_LINES) // 2)
+        self.action_move(direction * page)
+
+    def action_end(self, direction: int) -> None:
+        self.action_move(direction * len(self.rows))
+
+    def action_seek(self, kind: str, direction: int) -> None:
+        """The next (or previous) untranslated, unreviewed, flagged or needing-work segment."""
+        index = find(self._segments(), self._flags(), self.cursor, direction, WANTED[kind], self._visible)
+        if index is None:
+            self.notify(f"no other {kind} segment")
+            return
+        self._move_to(index)
+
+    def on_segment_row_clicked(self, message: SegmentRow.Clicked) -> None:
+        self._move_to(self.rows.index(message.row))
+
+    # --- word alignment -------------------------------------------------------------------
+
+    def action_word(self, step: int) -> None:
+        row = self.current
+        if row is None:
+            return
+        side = self.word.side if self.word else "target"
+        text = row.segment.target if side == "target" else row.segment.source
+        count = word_count(text)
+        if not count:
+            return
+        index = 0 if self.word is None else (self.word.index + step) % count
+        self.word = WordFocus(side, index)
+        row.set_word_focus(self.word)
+
+    def action_swap_side(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        side = "source" if (self.word is None or self.word.side == "target") else "target"
+        text = row.segment.source if side == "source" else row.segment.target
+        self.word = WordFocus(side, 0) if word_count(text) else None
+        row.set_word_focus(self.word)
+
+    # --- review actions -------------------------------------------------------------------
+
+    def _change(self, change: Callable[..., Segment], *args: object) -> bool:
+        """Run a service change on the current segment and redraw its row, or say why not.
+
+        The change carries the version the row shows, so a segment changed meanwhile by another
+        window or process is reported (the other text stays, a new text is kept as a suggestion)
+        rather than overwritten. True when the change was made.
+        """
+        row = self.current
+        if row is None:
+            return False
+        made = True
+        try:
+            segment = change(row.segment.id, *args, expected_version=row.segment.version)
+        except EditConflict as conflict:
+            self.notify(self._for_reader(str(conflict)), severity="warning", timeout=12)
+            segment, made = conflict.current, False
+        except WorkbenchError as error:
+            self.notify(self._for_reader(str(error)), severity="warning")
+            return False
+        self._redraw(row, segment)
+        return made
+
+    def _redraw(self, row: SegmentRow, segment: Segment) -> None:
+        row.show(segment, self.bench.flags(segment))
+        self._describe_current()
+
+    def _for_reader(self, message: str) -> str:
+        """A service message with the segment's number as the reader counts it, not its id."""
+        row = self.current
+        if row is None:
+            return message
+        number = self.cursor + 1
+        return message.replace(f"segment {row.segment.id} ", f"segment {number} ")
+
+    def action_approve(self) -> None:
+        """Approve the current text and move on to the next segment that needs work."""
+        if self._change(self.bench.approve_segment):
+            self._next_needing_work()
+
+    def action_revert(self) -> None:
+        self._change(self.bench.revert_segment)
+
+    def action_undo(self) -> None:
+        """Step back through the segment's history, as far as the machine translation."""
+        self._change(self.bench.undo_segment)
+
+    def action_redo(self) -> None:
+        self._change(self.bench.redo_segment)
+
+    def _next_needing_work(self) -> None:
+        index = find(self._segments(), self._flags(), self.cursor, 1, needs_work, self._visible)
+        if index is None:
+            self.notify("every segment is done: none needs work")
+        elif index != self.cursor:
+            self._move_to(index)
+
+    # --- search and replace ---------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchDialog(self._segments(), self.last_search), self._searched)
+
+    def _searched(self, request: SearchRequest | None) -> None:
+        if request is None:
+            return
+        self.last_search = request.find
+        if request.replace is None:
+            found = [
+                i for i in matches(self._segments(), request.find, request.in_source) if self._visible(i)
+            ]
+            after = [i for i in found if i > self.cursor] or found
+            if after:
+                self._move_to(after[0])
+            else:
+                self.notify(f"no segment holds '{request.find}'")
+            return
+        self._replace(request.find, request.replace)
+
+    def _replace(self, find: str, replace: str) -> None:
+        versions = {row.segment.id: row.segment.version for row in self.rows}
+        changed, notes = self.bench.replace_in_article(self.article_id, find, replace, versions)
+        self.last_replace = [segment.id for segment in changed]
+        self.reload_segments()
+        for note in notes:
+            self.notify(note, severity="warning", timeout=12)
+        count = len(changed)
+        self.notify(f"replaced in {count} translation{'s' if count != 1 else ''}; ctrl+z undoes it")
+
+    def action_undo_replace(self) -> None:
+        """Take back the last replace, segment by segment, as one step."""
+        if not self.last_replace:
+            self.notify("no replace to undo")
+            return
+        by_id = {row.segment.id: row for row in self.rows}
+        for segment_id in self.last_replace:
+            row = by_id[segment_id]
+            try:
+                self.bench.undo_segment(segment_id, expected_version=row.segment.version)
+            except WorkbenchError as error:
+                self.notify(str(error), severity="warning")
+        self.notify(f"undid the replace in {len(self.last_replace)} translations")
+        self.last_replace = []
+        self.reload_segments()
+
+    # --- inline editing -------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        """Turn the current target cell into an editor; an unsaved draft comes back as it was."""
+        row = self.current
+        if row is None or row.segment.kind.value == "boilerplate" or self.editor is not None:
+            return
+        saved = row.segment.target or ""
+        self.edit_row, self.edit_version = row, row.segment.version
+        self.editor = row.begin_edit(self.drafts.get(row.segment.id, saved), saved)
+        self.editor.focus()
+
+    def has_unsaved_edit(self) -> bool:
+        return self.editor is not None and self.editor.changed
+
+    @on(InlineEditor.Changed)
+    def _typed(self, event: InlineEditor.Changed) -> None:
+        """Keep what is typed as a draft a moment after the last key (in the store: crash-safe)."""
+        if self.editor is None or event.text_area is not self.editor:
+            return
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._write_draft)
+        else:
+            self._draft_timer.reset()
+
+    def _write_draft(self) -> None:
+        self._draft_timer = None
+        row, editor = self.edit_row, self.editor
+        if row is None or editor is None:
+            return
+        try:
+            if editor.changed:
+                self.bench.save_draft(row.segment.id, editor.text, self.edit_version)
+                self.drafts[row.segment.id] = editor.text
+                row.set_draft(True)
+            elif self.drafts.pop(row.segment.id, None) is not None:
+                self.bench.discard_draft(row.segment.id)
+        except Exception as error:  # noqa: BLE001 - the text stays in the editor whatever failed
+            self.notify(f"the draft could not be kept ({error}); the text stays in the editor")
+
+    @on(InlineEditor.Saved)
+    def _save(self, message: InlineEditor.Saved) -> None:
+        self.save_edit()
+
+    @on(InlineEditor.Confirmed)
+    def _confirm(self, message: InlineEditor.Confirmed) -> None:
+        if self.save_edit():
+            self._next_needing_work()
+
+    @on(InlineEditor.Leaving)
+    def _leaving(self, message: InlineEditor.Leaving) -> None:
+        if not self.has_unsaved_edit():
+            self._close_editor(discard=True)
+            return
+        self.app.push_screen(UnsavedDialog("The translation was changed and not saved."), self._decide)
+
+    def _decide(self, choice: str | None) -> None:
+        """After the unsaved-text question: save, discard, or keep editing (anything else)."""
+        if choice == "save":
+            self.save_edit()
+        elif choice == "discard":
+            self.discard_edit()
+        else:
+            self.keep_editing()
+
+    def discard_edit(self) -> None:
+        self._close_editor(discard=True)
+
+    def keep_editing(self) -> None:
+        if self.editor is not None:
+            self.editor.focus()
+
+    def save_edit(self) -> bool:
+        """Save the editor's text; True when it was saved (or there was nothing to save).
+
+        Whatever goes wrong, the text is never dropped: an error keeps the editor open with the
+        text, and the draft stays in the store until a save succeeds or the reviewer discards it.
+        """
+        row, editor = self.edit_row, self.editor
+        if row is None or editor is None:
+            return True
+        if not editor.changed:
+            self._close_editor(discard=True)
+            return True
+        try:
+            segment = self.bench.edit_segment(row.segment.id, editor.text, expected_version=self.edit_version)
+        except EditConflict as conflict:
+            # The other text stays current; ours is kept as a suggestion, so the draft may go.
+            self.notify(self._for_reader(str(conflict)), severity="warning", timeout=12)
+            segment = conflict.current
+        except Exception as error:  # noqa: BLE001 - a failed save keeps the text (see above)
+            self._write_draft()
+            self.notify(
+                f"not saved, the text is kept: {self._for_reader(str(error) or repr(error))}",
+                severity="error",
+                timeout=12,
+            )
+            editor.focus()
+            return False
+        self._close_editor(discard=True)
+        self._redraw(row, segment)
+        return True
+
+    def _close_editor(self, discard: bool) -> None:
+        row = self.edit_row
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if row is not None and discard and self.drafts.pop(row.segment.id, None) is not None:
+            self.bench.discard_draft(row.segment.id)
+        if self.editor is not None and self.focused is self.editor:
+            self.set_focus(None)  # else a screen resuming from a question refocuses a removed editor
+        if row is not None:
+            row.end_edit()
+        self.editor = self.edit_row = None
+        self._describe_current()
+
+    def _show_drafts(self) -> None:
+        """Drafts left by a session that ended without saving: marked, and said once."""
+        self.drafts = {sid: draft.text for sid, draft in self.bench.drafts(self.article_id).items()}
+        for row in self.rows:
+            row.set_draft(row.segment.id in self.drafts)
+        if self.drafts:
+            count = len(self.drafts)
+            drafts = f"{count} unsaved draft{'s' if count > 1 else ''}"
+            self.notify(f"{drafts} kept from before (rows marked *): e goes on with one", timeout=12)
+
+    def action_needs_work(self) -> None:
+        row = self.current
+        if row is not None:
+            self._change(self.bench.set_needs_work, row.segment.status is not Status.NEEDS_WORK)
+
+    def action_suggestions(self) -> None:
+        row = self.current
+        if row is None or row.segment.kind.value == "boilerplate":
+            return
+        found = self.bench.suggestions(row.segment.id)
+        if not found:
+            self.notify("no suggestions: no memory match and no other translation of this sentence")
+            return
+        self.app.push_screen(SuggestionDialog(row.segment, found), self._take_suggestion)
+
+    def _take_suggestion(self, text: str | None) -> None:
+        row = self.current
+        if row is not None and text is not None and text != row.segment.target:
+            self._change(self.bench.edit_segment, text)
+
+    def action_toggle_diff(self) -> None:
+        self.show_diff = not self.show_diff
+        for row in self.rows:
+            row.set_diff(self.show_diff)
+        self.notify("diff against the machine translation " + ("on" if self.show_diff else "off"))
+
+    def action_history(self) -> None:
+        if self.current:
+            segment = self.current.segment
+            self.app.push_screen(HistoryDialog(segment, self.bench.history(segment.id)))
+
+    def action_toggle_boilerplate(self) -> None:
+        self.query_one("#segments").toggle_class("hide-boilerplate")
+        if not self._visible(self.cursor):
+            self._move_to(self._first_visible())
+
+    def action_flip_block(self) -> None:
+        """Mark the current block body when it is boilerplate and the other way round."""
+        row = self.current
+        if row is None:
+            return
+        segment = row.segment
+        self.bench.set_boilerplate(
+            self.article_id, segment.block_position, boilerplate=segment.kind.value == "body"
+        )
+        self.reload_segments()
+
+    # --- summary pane -----------------------------------------------------------------------
+
+    def action_toggle_summary(self) -> None:
+        """Show the summary beside the article (focused, so its keys pick a sentence), or hide it."""
+        pane = self.query_one(SummaryPane)
+        if pane.shown:
+            pane.hide()
+        else:
+            pane.show()
+
+    @on(SummaryPane.Picked)
+    def _summary_picked(self, message: SummaryPane.Picked) -> None:
+        """Jump to the first segment the chosen summary sentence comes from."""
+        index = next((i for i, row in enumerate(self.rows) if row.segment.id == message.segment_id), None)
+        if index is not None:
+            if not self._visible(index):
+                self.action_toggle_boilerplate()
+            self._move_to(index)
+
+    # --- translation ----------------------------------------------------------------------
+
+    def action_translate(self) -> None:
+        self._rows_filled = False
+        self.query_one("#progress").add_class("running")
+        loaded = self.bench.translators_loaded()
+        self.workbench_app.set_state("translating…" if loaded else "loading model…")
+        self._translate(self._untranslated_on_screen())
+
+    def _untranslated_on_screen(self) -> int:
+        """Untranslated body rows on screen from the cursor down: these are translated first.
+
+        Estimated from the terminal's size rather than read from the layout, so the worker
+        starts before the screen's first paint (which takes a good part of a second): a row
+        takes a line per half-width of its source text, and a paragraph's first row one more.
+        """
+        lines = self.app.size.height - SCREEN_CHROME_LINES
+        column = max(self.app.size.width // 2 - 4, 10)
+        count = 0
+        for index in range(self.cursor, len(self.rows)):
+            if lines <= 0:
+                break
+            if not self._visible(index):
+                continue
+            row = self.rows[index]
+            lines -= -(-len(row.segment.source) // column) + row.has_class("paragraph-start")
+            count += row.segment.status is Status.UNTRANSLATED and row.segment.kind.value == "body"
+        return count
+
+    def action_cancel(self) -> None:
+        if self.workers.cancel_group(self, "translate"):
+            self.workbench_app.set_state("cancelling…")
+
+    @work(thread=True, exclusive=True, group="translate")
+    def _translate(self, first: int = 0) -> None:
+        worker = get_current_worker()
+        bench = self.bench.clone()
+        reported = TranslateReport()
+
+        def progress(report: TranslateReport) -> None:
+            nonlocal reported
+            reported = report
+            self.post_message(TranslationProgress(report.done, report.segments, bench.translators_loaded()))
+            if worker.is_cancelled:
+                raise Cancelled("translation cancelled")
+
+        try:
+            report = bench.translate_article(self.article_id, on_progress=progress, first=first)
+        except Cancelled:
+            self.post_message(TranslationCancelled(reported.done, reported.segments))
+        except WorkbenchError as error:
+            self.post_message(TranslationFailed(str(error)))
+        else:
+            self.post_message(TranslationFinished(report.from_cache, report.segments))
+        finally:
+            bench.close()
+
+    @on(TranslationProgress)
+    def _on_progress(self, message: TranslationProgress) -> None:
+        done, total = message.done, message.total
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+        if self.workbench_app.status.state == "cancelling…":
+            pass  # the batch that was running when x was pressed: the status keeps saying so
+        elif message.model_loaded or done >= total:
+            self.workbench_app.set_state(f"translating {done}/{total}")
+        else:
+            self.workbench_app.set_state("loading model…")
+        if self._reload_timer is None:  # batches coalesce: keys stay answered between redraws
+            delay = RELOAD_EVERY_S if self._rows_filled else RELOAD_FIRST_S
+            self._reload_timer = self.set_timer(delay, self.reload_segments)
+            self._rows_filled = True
+
+    def _translation_ended(self, state: str) -> None:
+        self.query_one("#progress").remove_class("running")
+        self.workbench_app.set_state(state)
+
+    @on(TranslationFinished)
+    def _on_finished(self, message: TranslationFinished) -> None:
+        app = self.workbench_app
+        app.status = app.status.with_cache(message.cached, message.total)
+        self._translation_ended("done")
+        self.reload_segments()
+        if self.query_one(SummaryPane).shown:
+            self.query_one(SummaryPane).refill()
+
+    @on(TranslationCancelled)
+    def _on_cancelled(self, message: TranslationCancelled) -> None:
+        self._translation_ended("cancelled")
+        self.notify(f"translation cancelled after {message.done} of {message.total} segments; t goes on")
+        self.reload_segments()
+
+    @on(TranslationFailed)
+    def _on_failed(self, message: TranslationFailed) -> None:
+        self._translation_ended("failed")
+        self.workbench_app.report_error(message.error)
+        self.reload_segments()  # the batches committed before the failure
+
+    def reload_segments(self) -> None:
+        """Re-read segments from the store; rows keep their place (segment order is stable)."""
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+            self._reload_timer = None
+        fresh = {s.id: s for s in self.bench.segments(self.article_id)}
+        for row in self.rows:
+            segment: Segment | None = fresh.get(row.segment.id)
+            if segment is not None and segment != row.segment:
+                row.show(segment, self.bench.flags(segment))
+        self._describe_current()
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.editor is not None:
+            self.editor.action_leave()  # asks first when the text changed
+            return
+        if self.query_one(SummaryPane).shown:
+            self.action_toggle_summary()
+            return
+        self.workers.cancel_group(self, "translate")
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        self.workbench_app.show_help(self)
