@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.cache_key import CacheKey
 from workbench.errors import WorkbenchError
 from workbench.ingest.article import parse_article
 from workbench.records import Flag, Status, Translation
@@ -29,7 +30,7 @@ def article(bench: Workbench) -> int:
     article_id, _ = bench.store.save_article(parse_article(TEXT, "/news/a.txt", "h1"))
     segments = bench.store.segments(article_id)
     results = [(s.source, Translation(f"MT {n}.", (), -0.1, 3)) for n, s in enumerate(segments)]
-    bench.store.put_translations("key", results, [s.id for s in segments])
+    bench.store.put_translations(CacheKey(model="a-model"), results, [s.id for s in segments])
     return article_id
 
 
