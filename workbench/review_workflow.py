@@ -115,7 +115,16 @@ class ReviewWorkflow:
     ) -> Segment:
         before = self._segment(segment_id)
         check_change(before, target, status)
-        return self.store.change_segment(segment_id, target, status, self.settings.reviewer, expected_version)
+        languages = self._memory_languages(before) if status is Status.APPROVED else None
+        return self.store.change_segment(
+            segment_id, target, status, self.settings.reviewer, expected_version, languages=languages
+        )
+
+    def _memory_languages(self, segment: Segment) -> tuple[str, str]:
+        """An approval's pair for the memory: the segment's source language and the language the
+        workspace's reviewers write in (adapt trains a model on its own pair only)."""
+        source = self._source_language(segment, self.article(segment.article_id))
+        return source, self.store.meta("target_language") or self.settings.target_language
 
     def _segment(self, segment_id: int) -> Segment:
         segment = self.store.segment(segment_id)
@@ -187,7 +196,7 @@ class ReviewWorkflow:
         note on the units skipped for another language, empty when there were none)."""
         source, target = self._language_pair()
         found = read_tmx(path, source, target)
-        new = self.store.add_memory(found.pairs, f"tmx:{path.name}", self.settings.reviewer)
+        new = self.store.add_memory(found.pairs, f"tmx:{path.name}", self.settings.reviewer, (source, target))
         return len(found.pairs), new, found.skipped_note(source, target)
 
     def export_memory(self, path: Path, include_imported: bool = False) -> int:
