@@ -277,8 +277,8 @@ def evaluate(model, tokenizer, pairs: Sequence[Pair], batch_size: int) -> Scores
     for batch in _batches(pairs, batch_size):
         encoded = tokenizer([s for s, _ in batch], return_tensors="pt", padding=True, truncation=True)
         limit = min(MAX_NEW_TOKENS, 2 * encoded["input_ids"].shape[1] + 10)
-        output = model.generate(
-            **encoded.to(model.device), num_beams=1, do_sample=False, max_new_tokens=limit
+        output = model.generate(  # max_length=None: the model's own 512 would only add a warning
+            **encoded.to(model.device), num_beams=1, do_sample=False, max_new_tokens=limit, max_length=None
         )
         hypotheses.extend(tokenizer.batch_decode(output, skip_special_tokens=True))
     references = [[t for _, t in pairs]]
