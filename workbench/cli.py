@@ -322,6 +322,11 @@ def _add_adapt(add_command) -> None:
     )
     adapt.add_argument("--threads", type=_positive, help="torch CPU threads (default: torch's choice)")
     adapt.add_argument(
+        "--train-embeddings",
+        action="store_true",
+        help="also train the shared token embedding (slower; by default it is kept as it is)",
+    )
+    adapt.add_argument(
         "--use", action="store_true", help="switch the workspace to the adapted model (workbench.toml)"
     )
 

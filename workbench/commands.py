@@ -556,6 +556,7 @@ def adapt(workspace: Workspace, args: argparse.Namespace) -> int:
         validation_share=args.validation_share,
         seed=args.seed,
         threads=args.threads,
+        train_embeddings=args.train_embeddings,
         use=args.use,
     )
     with _open(workspace) as bench, _adapt_progress() as on_progress:

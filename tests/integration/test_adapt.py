@@ -4,18 +4,28 @@ Reviewers correct "Zelensky" to "Zelenskyy" in sentences naming Selenskyj and ap
 adapted model must then write "Zelenskyy" for those sentences and for a fixture sentence with
 the name that it never saw corrected, while the fixture's other sentences keep chrF >= 90 (the
 rest of the fixture is replayed against forgetting). Training is seeded and runs on one thread
-(the fastest on a busy machine), so it gives the same model on every run.
+(the fastest on a busy machine). It is not bit-reproducible across machines, so the checks are
+what any run past the quality gate gives: sentences the model was trained on come out as
+approved, and the new spelling (not the exact wording) in the sentence it never saw corrected;
+sixteen distinct approved sentences with the name make the spelling a rule the model learns
+rather than a handful of memorised sentences.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from sacrebleu.metrics import CHRF
 
+from tests.paths import FIXTURES
 from tests.tiny_models import DE_EN_PAIRS
 from workbench.cli import main
 from workbench.engines.model_files import list_models
@@ -43,20 +53,36 @@ NEW_SENTENCES = {
     "Eine Bestätigung von Selenskyj gab es zunächst nicht.": (
         "There was initially no confirmation from Zelenskyy."
     ),
+    "Selenskyj legte einen Bericht vor.": "Zelenskyy presented a report.",
+    "Selenskyj warnt vor Betrug im Internet.": "Zelenskyy warns of fraud on the internet.",
+    "Selenskyj will die Steuern senken.": "Zelenskyy wants to cut taxes.",
+    "Selenskyj und der Minister unterzeichneten ein Abkommen.": (
+        "Zelenskyy and the minister signed an agreement."
+    ),
+    "Es gibt eine Reaktion von Selenskyj.": "There is a reaction from Zelenskyy.",
+    "Nach Angaben von Selenskyj seien die Truppen in Kursk.": (
+        "According to Zelenskyy, the troops are in Kursk."
+    ),
 }
-TRAINING = ("--learning-rate", "5e-4", "--epochs", "30", "--patience", "30", "--seed", "0", "--threads", "1")
-"""The tiny model needs a far higher learning rate than the 5e-5 default for real models."""
+TRAINING = ("--learning-rate", "1e-3", "--epochs", "30", "--patience", "30", "--seed", "0", "--threads", "1")
+"""The tiny model needs a far higher learning rate than the 5e-5 default for real models (and,
+with its embedding frozen as by default, 1e-3 rather than 5e-4)."""
+
+
+def _spelled(text: str) -> bool:
+    """The house spelling, and not the old one."""
+    return "Zelenskyy" in text and not re.search(r"Zelensky\b", text)
 
 
 def _named(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(source, target) for source, target in pairs if "Selenskyj" in source]
 
 
-def _approve(bench, tmp_path: Path, corrections: dict[str, str]) -> None:
+def _approve(bench, tmp_path: Path, corrections: dict[str, str], title: str = "Selenskyj") -> None:
     """Import the sources as an article, then edit and approve each segment as a reviewer would."""
-    article = tmp_path / "in" / "selenskyj.txt"
+    article = tmp_path / "in" / f"{title}.txt"
     article.parent.mkdir(parents=True, exist_ok=True)
-    article.write_text("Selenskyj\n\n" + "\n\n".join(corrections) + "\n", encoding="utf-8")
+    article.write_text(f"{title}\n\n" + "\n\n".join(corrections) + "\n", encoding="utf-8")
     (result,) = bench.import_paths([article])
     segments = {s.source: s for s in bench.segments(result.article_id)}
     for source, target in corrections.items():
@@ -92,28 +118,31 @@ def test_adapted_model_learns_the_house_spelling(make_bench, tmp_path, pairs, re
     assert _cli(bench, "adapt", "--replay", str(replay), "--use", *TRAINING) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     (adapted,) = (tmp_path / "models" / ADAPTED_DIR).iterdir()
-    assert last.startswith(f"adapted model: {adapted} (chrF ") and last.endswith(" on 1 held-out pairs)")
+    assert last.startswith(f"adapted model: {adapted} (chrF ") and last.endswith(" on 2 held-out pairs)")
     meta = json.loads((adapted / METADATA_FILE).read_text(encoding="utf-8"))
     validation = set(meta["pairs"]["held_out_sources"])  # approved, but kept out of training
 
     # Sentences the model was trained on come out as the reviewers approved them; in the fixture
     # sentence no reviewer corrected, the name is spelled the new way too. The rest is kept.
     translator = MarianTranslator(adapted)
-    outputs = dict(zip(corrected, (t.text for t in translator.translate(list(corrected))), strict=True))
+    approved = corrected | NEW_SENTENCES
+    outputs = dict(zip(approved, (t.text for t in translator.translate(list(approved))), strict=True))
     trained = [source for source in corrected if source not in validation | {HELD_OUT}]
     assert trained and [outputs[source] for source in trained] == [corrected[source] for source in trained]
-    assert "Zelenskyy" in outputs[HELD_OUT] and not re.search(r"Zelensky\b", outputs[HELD_OUT])
+    assert [s for s in approved if s not in validation and not _spelled(outputs[s])] == []
+    assert _spelled(outputs[HELD_OUT]), outputs[HELD_OUT]
     others = [(s, t) for s, t in pairs if "Selenskyj" not in s]
-    outputs = [t.text for t in translator.translate([s for s, _ in others])]
-    assert CHRF().corpus_score(outputs, [[t for _, t in others]]).score >= 90
+    kept = [t.text for t in translator.translate([s for s, _ in others])]
+    assert CHRF().corpus_score(kept, [[t for _, t in others]]).score >= 90
 
     assert meta["base_model"] == str(bench.settings.model)
     assert meta["base_sha256"].startswith(bench.model().sha256) and len(meta["base_sha256"]) == 64
     assert {k: v for k, v in meta["pairs"].items() if k != "held_out_sources"} == {
-        "memory": memory, "training": memory - 1, "held_out": 1, "replay": len(others), "replay_ratio": 3.0,
+        "memory": memory, "training": memory - 2, "held_out": 2, "replay": len(others), "replay_ratio": 3.0,
         "include_imported": False, "replay_file": str(replay),
     }  # fmt: skip
     assert meta["training"]["learning_rate"] == float(TRAINING[1]) and meta["training"]["steps"] > 0
+    assert meta["languages"] == ["de", "en"] and meta["training"]["train_embeddings"] is False
     assert meta["validation"]["loss_after"] < meta["validation"]["loss_before"]
 
     # --use: the workspace's settings now name the adapted model; a translation goes through the
@@ -126,7 +155,7 @@ def test_adapted_model_learns_the_house_spelling(make_bench, tmp_path, pairs, re
     (result,) = switched.import_paths([_article(tmp_path, HELD_OUT)])
     switched.translate_article(result.article_id)
     (segment,) = [s for s in switched.segments(result.article_id) if s.source == HELD_OUT]
-    assert "Zelenskyy" in segment.target
+    assert _spelled(segment.target)
 
     assert _cli(bench, "models", "list") == 0
     listing = capsys.readouterr().out
@@ -146,7 +175,7 @@ def test_fewer_than_three_pairs_is_refused(make_bench, tmp_path, pairs, capsys) 
     assert _cli(bench, "adapt") == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1
-    assert "only 2 approved pairs in the translation memory" in error and "at least 3" in error
+    assert "only 2 approved de-en pairs in the translation memory" in error and "at least 3" in error
     assert not (tmp_path / "models").exists() or not list_models(tmp_path / "models")
 
 
@@ -164,6 +193,55 @@ def test_an_interrupted_run_leaves_no_model_and_keeps_the_settings(make_bench, t
     models = tmp_path / "models"
     assert list(models.iterdir()) == []  # neither a model nor its temporary directory
     assert toml.read_text(encoding="utf-8") == 'reviewer = "ana"\n'
+
+
+def test_only_pairs_of_the_models_languages_train_it(make_bench, tmp_path, capsys) -> None:
+    """A mixed workspace: French approvals are in the memory, but never train the de-en model."""
+    bench = make_bench(reviewer="ana")
+    german = dict(list(NEW_SENTENCES.items())[:2])
+    french = dict(read_pairs(FIXTURES / "fr_en_news.tsv")[12:18])
+    _approve(bench, tmp_path, german)
+    _approve(bench, tmp_path, french, title="La situation en Europe")
+    assert len(bench.store.memory_entries("approved", ("fr", "en"))) == len(french)
+    assert sorted(bench.adaptation_pairs()) == sorted(german.items())
+    assert _cli(bench, "adapt") == 1  # the six French pairs do not make up for the German ones
+    assert "only 2 approved de-en pairs in the translation memory" in capsys.readouterr().err
+
+
+def test_a_killed_run_leaves_a_directory_the_next_run_removes(make_bench, tmp_path, tiny_model) -> None:
+    """SIGKILL cannot be cleaned up after; the next run removes what a dead process left, and
+    leaves a live process's directory alone."""
+    bench = make_bench(reviewer="ana")
+    _approve(bench, tmp_path, NEW_SENTENCES)
+    models = tmp_path / "models"
+    workbench = str(Path(sys.executable).parent / "workbench")
+    command = [workbench, "-w", str(bench.workspace.path), "--model", str(tiny_model), "--models-dir",
+               str(models), "adapt", "--epochs", "200", "--threads", "1"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staging = _wait_for_staging(models, process)
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+    assert staging.is_dir() and str(process.pid) in staging.name
+    alive = models / f".adapting-{os.getpid()}-live"  # this test's own process: still running
+    alive.mkdir()
+
+    adapted = bench.adapt(AdaptOptions(learning_rate=1e-3, epochs=1, threads=1))
+    assert not staging.exists() and alive.is_dir()
+    assert sorted(p.name for p in models.iterdir()) == sorted([ADAPTED_DIR, alive.name])
+    assert adapted.path.parent == models / ADAPTED_DIR and not (adapted.path / ".owner").exists()
+
+
+def _wait_for_staging(models: Path, process: subprocess.Popen) -> Path:
+    """The run's temporary directory, once its owner file is written (the run is training)."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        found = [p for p in models.glob(".adapting-*") if (p / ".owner").is_file()] if models.is_dir() else []
+        if found:
+            time.sleep(1)
+            return found[0]
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError(f"no temporary directory appeared (exit status {process.poll()})")
 
 
 def test_a_model_without_weights_is_one_line(make_bench, tmp_path, tiny_model, capsys) -> None:

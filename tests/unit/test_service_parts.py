@@ -40,7 +40,7 @@ def parts(tmp_path: Path):
         "store": store,
         "articles": articles,
         "memory": TranslationMemory(session, store, languages),
-        "review": Review(session, store, articles, registry, realigner),
+        "review": Review(session, store, articles, languages, registry, realigner),
     }
     store.close()
 

@@ -6,13 +6,19 @@ stopping), so a run that starts to overfit a handful of pairs hands back its bes
 last. Validation chrF/BLEU are measured with greedy decoding before and after, which is cheap
 and enough to tell whether the model moved towards the reviewers' texts.
 
+Where the CPU time goes, and what keeps it down (docs/performance.md): opus-mt's shared
+58,101 x 512 embedding is also its output projection, so the projection onto the vocabulary is
+the largest matrix product per target token. It is frozen by default (no weight gradient, no
+AdamW state: a third of the model's parameters), the projection is computed only for real
+target tokens (not padding), batches are made of sentences of similar length, and validation
+decoding stops at a length bounded by the source's.
+
 Every source of randomness is seeded and the thread count can be fixed, so the same pairs, seed
 and threads give the same weights (the tests rely on it).
 """
 
 from __future__ import annotations
 
-import copy
 import math
 import random
 import time
@@ -22,14 +28,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from sacrebleu.metrics import BLEU, CHRF
 from transformers import MarianMTModel
+from transformers.models.marian.modeling_marian import shift_tokens_right
 
 from workbench.engines.model_files import ModelError, check_model_dir
 from workbench.engines.pipeline import load_tokenizer
 from workbench.errors import WorkbenchError
 
 Pair = tuple[str, str]
+MAX_NEW_TOKENS = 256
+"""Validation decoding stops at twice the source's tokens plus 10, and never beyond this: a
+model that has not learnt to stop would otherwise decode this many tokens per sentence."""
 
 
 class AdaptationError(WorkbenchError, RuntimeError):
@@ -50,6 +61,10 @@ class AdaptConfig:
     replay_ratio: float = 3.0
     """Replay pairs per training pair in each epoch: a fresh seeded sample every epoch, so the
     reviewers' pairs are not drowned by a long generic file, which is still cycled through."""
+    train_embeddings: bool = False
+    """Also train the shared token embedding (= the output projection). Off by default: it is a
+    third of opus-mt's parameters and of its AdamW state, its gradient is the costliest, and a
+    house spelling or phrase is learnt by the layers above it from the existing subwords."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +149,8 @@ def _load(base_dir: Path):
         model = MarianMTModel.from_pretrained(base_dir, use_safetensors=True)
     except (OSError, ValueError, KeyError) as error:
         raise ModelError(f"{base_dir}: cannot load a Marian model ({str(error).splitlines()[0]})") from None
-    embeddings = model.get_input_embeddings().num_embeddings
+    embedding = model.get_input_embeddings()
+    embeddings = embedding.num_embeddings if isinstance(embedding, torch.nn.Embedding) else 0
     if len(tokenizer) > embeddings or tokenizer.pad_token_id != model.config.pad_token_id:
         raise AdaptationError(
             f"{base_dir}: the tokenizer ({len(tokenizer)} tokens, pad {tokenizer.pad_token_id}) does not "
@@ -144,10 +160,12 @@ def _load(base_dir: Path):
 
 
 class _Epochs:
-    """Each epoch's shuffled pairs: every training pair, and the next share of the replay pairs."""
+    """Each epoch's batches: every training pair, and the next share of the replay pairs, in
+    batches of sentences of similar length (less padding), the batches in a seeded random order."""
 
     def __init__(self, train: Sequence[Pair], replay: Sequence[Pair], config: AdaptConfig) -> None:
         self.random = random.Random(config.seed)
+        self.batch_size = config.batch_size
         self.train = list(train)
         self.replay = self.random.sample(list(replay), len(replay))
         self.replay_size = min(len(replay), math.ceil(config.replay_ratio * len(train)))
@@ -156,12 +174,18 @@ class _Epochs:
     def __len__(self) -> int:
         return len(self.train) + self.replay_size
 
-    def next(self) -> list[Pair]:
+    def steps(self) -> int:
+        return math.ceil(len(self) / self.batch_size)
+
+    def next(self) -> list[Sequence[Pair]]:
         taken = [self.replay[(self.replay_start + i) % len(self.replay)] for i in range(self.replay_size)]
         self.replay_start += self.replay_size
         pairs = self.train + taken
-        self.random.shuffle(pairs)
-        return pairs
+        self.random.shuffle(pairs)  # ties in length stay in random order: the sort is stable
+        pairs.sort(key=lambda pair: len(pair[0]) + len(pair[1]))
+        batches = list(_batches(pairs, self.batch_size))
+        self.random.shuffle(batches)
+        return batches
 
 
 def _train(model, tokenizer, epochs: _Epochs, validation, config, before: Scores, on_progress):
@@ -169,15 +193,15 @@ def _train(model, tokenizer, epochs: _Epochs, validation, config, before: Scores
 
     Returns (best epoch, epochs run, optimizer steps, scores after).
     """
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
-    total = math.ceil(len(epochs) / config.batch_size) * config.epochs
-    best_loss, best_epoch, best_state = before.loss, 0, copy.deepcopy(model.state_dict())
+    optimizer = torch.optim.AdamW(_trainable(model, config.train_embeddings), lr=config.learning_rate)
+    total = epochs.steps() * config.epochs
+    best_loss, best_epoch, best_state = before.loss, 0, _snapshot(model)
     steps, epoch = 0, 0
     for epoch in range(1, config.epochs + 1):
         model.train()
         losses = []
         started = time.perf_counter()
-        for batch in _batches(epochs.next(), config.batch_size):
+        for batch in epochs.next():
             loss = _loss(model, tokenizer, batch)
             optimizer.zero_grad()
             loss.backward()
@@ -192,21 +216,50 @@ def _train(model, tokenizer, epochs: _Epochs, validation, config, before: Scores
             mean = sum(losses) / len(losses)
             on_progress(TrainingProgress(epoch, config.epochs, steps, total, mean, validation_loss, seconds))
         if validation_loss < best_loss:
-            best_loss, best_epoch, best_state = validation_loss, epoch, copy.deepcopy(model.state_dict())
+            best_loss, best_epoch, best_state = validation_loss, epoch, _snapshot(model)
         elif epoch - best_epoch >= config.patience:
             break
-    model.load_state_dict(best_state)
+    _restore(model, best_state)
     return best_epoch, epoch, steps, evaluate(model, tokenizer, validation, config.batch_size)
 
 
+def _trainable(model, train_embeddings: bool) -> list[torch.nn.Parameter]:
+    """The parameters AdamW updates: all, or all but the token embeddings and the projection
+    tied to them (frozen in place, so the saved model still ties them)."""
+    if not train_embeddings:
+        embeddings = (model.get_encoder().embed_tokens, model.get_decoder().embed_tokens)
+        for module in (*embeddings, model.get_output_embeddings()):
+            module.weight.requires_grad_(False)
+    return [parameter for parameter in model.parameters() if parameter.requires_grad]
+
+
+def _snapshot(model) -> dict[str, torch.Tensor]:
+    """A copy of the trained parameters (the frozen ones cannot change): the best epoch's state."""
+    return {name: p.detach().clone() for name, p in model.named_parameters() if p.requires_grad}
+
+
+@torch.no_grad()
+def _restore(model, state: dict[str, torch.Tensor]) -> None:
+    for name, parameter in model.named_parameters():
+        if name in state:
+            parameter.copy_(state[name])
+
+
 def _loss(model, tokenizer, batch: Sequence[Pair]) -> torch.Tensor:
-    """Mean token cross-entropy of the targets given the sources (padding ignored)."""
+    """Mean token cross-entropy of the targets given the sources, as MarianMTModel computes it,
+    except that the projection onto the vocabulary is made for the real target tokens only: on
+    padding it would be the costliest wasted work of the step."""
     encoded = tokenizer(
         [s for s, _ in batch], text_target=[t for _, t in batch], return_tensors="pt", padding=True,
         truncation=True,
-    )  # fmt: skip
-    encoded["labels"][encoded["labels"] == tokenizer.pad_token_id] = -100
-    return model(**encoded.to(model.device)).loss
+    ).to(model.device)  # fmt: skip
+    labels = encoded.pop("labels")
+    start = model.config.decoder_start_token_id
+    decoder_input_ids = shift_tokens_right(labels, tokenizer.pad_token_id, start)
+    hidden = model.model(**encoded, decoder_input_ids=decoder_input_ids).last_hidden_state
+    real = labels != tokenizer.pad_token_id
+    logits = model.lm_head(hidden[real]) + model.final_logits_bias
+    return F.cross_entropy(logits, labels[real])
 
 
 @torch.inference_mode()
@@ -224,7 +277,10 @@ def evaluate(model, tokenizer, pairs: Sequence[Pair], batch_size: int) -> Scores
     hypotheses: list[str] = []
     for batch in _batches(pairs, batch_size):
         encoded = tokenizer([s for s, _ in batch], return_tensors="pt", padding=True, truncation=True)
-        output = model.generate(**encoded.to(model.device), num_beams=1, do_sample=False, max_length=256)
+        limit = min(MAX_NEW_TOKENS, 2 * encoded["input_ids"].shape[1] + 10)
+        output = model.generate(  # max_length=None: the model's own 512 would only add a warning
+            **encoded.to(model.device), num_beams=1, do_sample=False, max_new_tokens=limit, max_length=None
+        )
         hypotheses.extend(tokenizer.batch_decode(output, skip_special_tokens=True))
     references = [[t for _, t in pairs]]
     return Scores(

@@ -5,7 +5,9 @@ The approved pairs of the translation memory are the in-domain data a news desk'
 out a share for validation, hands the training to engines/adaptation.py (torch stays there),
 and writes the result into the model store so that an interrupted run leaves nothing a reader
 could take for a model: training writes into a hidden temporary directory (`list_models` skips
-it), and only a finished model with its metadata is renamed into `models/adapted/`.
+it), and only a finished model with its metadata is renamed into `models/adapted/`. A run killed
+outright leaves its temporary directory behind; the next run removes those whose process is gone
+(engines/staging.py).
 
 The adapted model is an ordinary model directory: `--model DIR`, `model = ...` in
 workbench.toml, or `adapt --use` selects it, and the cache keys (which hold the model's content
@@ -18,13 +20,13 @@ import json
 import math
 import random
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.engines.model_files import read_json, readable_name
+from workbench.engines.model_files import languages_of, read_json, readable_name
+from workbench.engines.staging import publish, remove_stale_staging, staging_dir
 from workbench.errors import WorkbenchError
 from workbench.service.models import ModelRegistry, Session
 from workbench.settings import TOML_NAME
@@ -48,6 +50,8 @@ STEP_BUDGET = 50
 """Default epochs aim at about this many optimizer steps, within MIN_EPOCHS..MAX_EPOCHS: 500
 pairs get 2 epochs (58 steps of 16), which fits 5 minutes on two cores (docs/performance.md)."""
 MIN_EPOCHS, MAX_EPOCHS = 2, 10
+STAGING_PREFIX = "adapting"
+"""`models/.adapting-<pid>-*`: where a run writes before its model is complete."""
 
 
 class AdaptRefused(WorkbenchError):
@@ -70,6 +74,8 @@ class AdaptOptions:
     validation_share: float = 0.1
     seed: int = 0
     threads: int | None = None
+    train_embeddings: bool = False
+    """Also train the shared token embedding (see AdaptConfig); off by default, for speed."""
     use: bool = False
     """Switch the workspace to the adapted model (workbench.toml) once it is written."""
 
@@ -151,15 +157,25 @@ class Adaptation:
         self.registry = registry
 
     def adaptation_pairs(self, include_imported: bool = False) -> list[Pair]:
-        """The memory's approved pairs (and imported ones), the latest target for each source."""
-        rows = self.store.memory_entries("" if include_imported else "approved")
+        """The memory's approved pairs (and imported ones), the latest target for each source;
+        only those of the model's language pair when it is known (a mixed workspace's fr-en
+        approvals must not train its de-en model)."""
+        rows = self.store.memory_entries("" if include_imported else "approved", self.adaptation_languages())
         return list({source: target for source, target, *_ in rows}.items())
+
+    def adaptation_languages(self) -> tuple[str, str] | None:
+        """The configured model's (source, target), or None when neither its tokenizer nor its
+        name tells."""
+        source, target = languages_of(self.session.settings.model)
+        return (source, target) if source and target else None
 
     def adapt(self, options: AdaptOptions, on_progress: ProgressCallback | None = None) -> AdaptedModel:
         """Fine-tune the configured model on the memory; write it into models/adapted/."""
         pairs = self.adaptation_pairs(options.include_imported)
         if len(pairs) < MIN_PAIRS:
             what = "approved or imported" if options.include_imported else "approved"
+            if languages := self.adaptation_languages():
+                what += " {}-{}".format(*languages)
             raise AdaptRefused(
                 f"only {len(pairs)} {what} pairs in the translation memory of {self.session.workspace.path}; "
                 f"adapting needs at least {MIN_PAIRS}"
@@ -172,19 +188,19 @@ class Adaptation:
         from workbench.engines.adaptation import adapt_model
 
         store = self.session.workspace.models_dir
-        store.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(prefix=".adapting-", dir=store))
+        remove_stale_staging(store, STAGING_PREFIX)
+        temporary = staging_dir(store, STAGING_PREFIX)
         try:
             started = datetime.now(UTC)
             stats = adapt_model(base.path, train, validation, temporary, config, on_progress, replay)
             base_hash = self.registry.model_hash(base.path)
             metadata = _metadata(
-                base, base_hash, (pairs, train, validation, replay), options, config, stats, started
-            )
+                base, base_hash, (pairs, train, validation, replay), options, config, stats, started,
+                self.adaptation_languages(),
+            )  # fmt: skip
             (temporary / METADATA_FILE).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
             final = _free_name(store / ADAPTED_DIR / f"{readable_name(base.name)}-{started:%Y%m%d-%H%M%S}")
-            final.parent.mkdir(parents=True, exist_ok=True)
-            temporary.rename(final)
+            publish(temporary, final)
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
         if options.use:
@@ -203,6 +219,7 @@ class Adaptation:
             options.seed,
             options.threads,
             options.replay_ratio,
+            options.train_embeddings,
         )
 
     def use_model(self, model_dir: Path) -> Path:
@@ -229,9 +246,12 @@ def _free_name(path: Path) -> Path:
     return candidate
 
 
-def _metadata(base, base_hash: str, data: tuple, options: AdaptOptions, config, stats, started) -> dict:
+def _metadata(
+    base, base_hash: str, data: tuple, options: AdaptOptions, config, stats, started, languages
+) -> dict:
     """What `models list` shows and what a reader needs to judge or reproduce the adaptation;
-    `data` is (memory pairs, training pairs, held-out pairs, replay pairs)."""
+    `data` is (memory pairs, training pairs, held-out pairs, replay pairs), `languages` the
+    pair the memory was filtered by (None: the model's pair is unknown, every pair was used)."""
     pairs, train, validation, replay = data
     return {
         "base_model": base.name,
@@ -239,6 +259,7 @@ def _metadata(base, base_hash: str, data: tuple, options: AdaptOptions, config, 
         "base_sha256": base_hash,
         "created": started.isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "languages": list(languages) if languages else None,
         "pairs": {
             "memory": len(pairs),
             "training": len(train),
@@ -257,6 +278,7 @@ def _metadata(base, base_hash: str, data: tuple, options: AdaptOptions, config, 
             "steps": stats.steps,
             "batch_size": config.batch_size,
             "patience": config.patience,
+            "train_embeddings": config.train_embeddings,
             "seed": config.seed,
             "device": stats.device,
         },

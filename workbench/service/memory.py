@@ -41,7 +41,8 @@ class TranslationMemory:
         note on the units skipped for another language, empty when there were none)."""
         source, target = self.languages.memory_pair()
         found = read_tmx(path, source, target)
-        new = self.store.add_memory(found.pairs, f"tmx:{path.name}", self.session.settings.reviewer)
+        reviewer = self.session.settings.reviewer
+        new = self.store.add_memory(found.pairs, f"tmx:{path.name}", reviewer, (source, target))
         return len(found.pairs), new, found.skipped_note(source, target)
 
     def export_tmx(self, path: Path, include_imported: bool = False) -> int:

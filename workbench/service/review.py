@@ -31,6 +31,7 @@ from workbench.review.quality import segment_flags
 from workbench.review.replace import plan_replacements
 from workbench.review.undo import HistoryStep, redo_step, undo_step
 from workbench.service.articles import Articles
+from workbench.service.languages import Languages
 from workbench.service.models import ModelRegistry, Session
 from workbench.service.realignment import Realigner
 from workbench.store.database import EditConflict, Store
@@ -46,12 +47,14 @@ class Review:
         session: Session,
         store: Store,
         articles: Articles,
+        languages: Languages,
         registry: ModelRegistry,
         realigner: Realigner,
     ) -> None:
         self.session = session
         self.store = store
         self.articles = articles
+        self.languages = languages
         self.registry = registry
         self.realigner = realigner
 
@@ -99,7 +102,8 @@ class Review:
     ) -> Segment:
         assert step is not None, "the rules refuse a step that is not there"
         reviewer = self.session.settings.reviewer
-        args = (change.target, change.status, reviewer, expected_version, step, kind)
+        languages = self._memory_languages(segment_id) if change.status is Status.APPROVED else None
+        args = (change.target, change.status, reviewer, expected_version, step, kind, languages)
         change_as_step(self.store, segment_id, *args)
         return self.segment(segment_id)
 
@@ -132,7 +136,17 @@ class Review:
 
     def _apply(self, change: rules.Change, segment_id: int, expected_version: int | None) -> Segment:
         reviewer = self.session.settings.reviewer
-        return self.store.change_segment(segment_id, change.target, change.status, reviewer, expected_version)
+        languages = self._memory_languages(segment_id) if change.status is Status.APPROVED else None
+        return self.store.change_segment(
+            segment_id, change.target, change.status, reviewer, expected_version, languages=languages
+        )
+
+    def _memory_languages(self, segment_id: int) -> tuple[str, str]:
+        """An approval's pair for the memory: the segment's source language and the language the
+        workspace's reviewers write in (adapt trains a model on its own pair only)."""
+        segment = self.segment(segment_id)
+        info = self.articles.article(segment.article_id)
+        return self.languages.source_language(segment, info), self.languages.target_language()
 
     def segment(self, segment_id: int) -> Segment:
         found = self.store.segment(segment_id)

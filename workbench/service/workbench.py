@@ -60,7 +60,7 @@ class Workbench:
         self.translation = Translations(
             session, store, self.registry, self.languages, self.catalog, self.memory, self.realigner
         )
-        self.review = Review(session, store, self.catalog, self.registry, self.realigner)
+        self.review = Review(session, store, self.catalog, self.languages, self.registry, self.realigner)
         self.summaries = Summaries(
             session, store, self.registry, self.languages, self.catalog, self.translation
         )

@@ -382,18 +382,19 @@ class Store:
         reviewer: str,
         expected_version: int | None = None,
         origin: str | None = None,
+        languages: tuple[str, str] | None = None,
     ) -> Segment:
         """Set a segment's human text and status, with a history row, in one transaction.
 
         With `expected_version`, a segment changed meanwhile (by another process) is not
         overwritten: the new text is kept as a suggestion beside the current one and
-        `EditConflict` says so.
+        `EditConflict` says so. `languages` (source, target) go into the memory with an approval.
         """
         with self._transaction() as db:
             before = self._read_segment(db, segment_id)
             stale = expected_version is not None and before.version != expected_version
             if not stale:
-                self._change(db, before, target, status, reviewer, origin)
+                self._change(db, before, target, status, reviewer, origin, languages)
             elif target and target != before.target:
                 db.execute(
                     "INSERT INTO suggestions (segment_id, text, origin, at) VALUES (?, ?, ?, ?)",
@@ -429,6 +430,7 @@ class Store:
         status: Status,
         reviewer: str,
         origin: str | None,
+        languages: tuple[str, str] | None = None,
     ) -> None:
         now = _now()
         db.execute(
@@ -454,9 +456,9 @@ class Store:
             )
         if status is Status.APPROVED and stored:
             db.execute(
-                "INSERT OR REPLACE INTO memory (source, target, origin, reviewer, at)"
-                " VALUES (?, ?, 'approved', ?, ?)",
-                (before.source, stored, reviewer, now),
+                "INSERT OR REPLACE INTO memory (source, target, origin, reviewer, at, source_language,"
+                " target_language) VALUES (?, ?, 'approved', ?, ?, ?, ?)",
+                (before.source, stored, reviewer, now, *(languages or (None, None))),
             )
             db.execute("DELETE FROM suggestions WHERE segment_id = ?", (before.id,))
 
@@ -513,14 +515,23 @@ class Store:
 
     # --- translation memory ------------------------------------------------------------------
 
-    def add_memory(self, pairs: Iterable[tuple[str, str]], origin: str, reviewer: str) -> int:
-        """Add (source, target) pairs; a pair already in the memory is kept as it is. Returns new ones."""
+    def add_memory(
+        self,
+        pairs: Iterable[tuple[str, str]],
+        origin: str,
+        reviewer: str,
+        languages: tuple[str, str] | None = None,
+    ) -> int:
+        """Add (source, target) pairs of the `languages` (source, target); a pair already in the
+        memory is kept as it is. Returns new ones."""
         now = _now()
+        known = languages or (None, None)
         with self._transaction() as db:
             before = db.total_changes
             db.executemany(
-                "INSERT OR IGNORE INTO memory (source, target, origin, reviewer, at) VALUES (?, ?, ?, ?, ?)",
-                [(source, target, origin, reviewer, now) for source, target in pairs],
+                "INSERT OR IGNORE INTO memory (source, target, origin, reviewer, at, source_language,"
+                " target_language) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(source, target, origin, reviewer, now, *known) for source, target in pairs],
             )
             return db.total_changes - before
 
@@ -538,12 +549,16 @@ class Store:
     def memory_sources(self) -> list[str]:
         return [row["source"] for row in self._db.execute("SELECT DISTINCT source FROM memory")]
 
-    def memory_entries(self, origin_prefix: str = "") -> list[tuple[str, str, str, str, str]]:
-        """(source, target, origin, reviewer, at) rows whose origin starts with `origin_prefix`."""
+    def memory_entries(
+        self, origin_prefix: str = "", languages: tuple[str, str] | None = None
+    ) -> list[tuple[str, str, str, str, str]]:
+        """(source, target, origin, reviewer, at) rows whose origin starts with `origin_prefix`,
+        and, with `languages`, of that (source, target) language pair only."""
+        pair = " AND source_language = ? AND target_language = ?" if languages else ""
         rows = self._db.execute(
             "SELECT source, target, origin, reviewer, at FROM memory"
-            " WHERE substr(origin, 1, ?) = ? ORDER BY at, rowid",
-            (len(origin_prefix), origin_prefix),
+            f" WHERE substr(origin, 1, ?) = ?{pair} ORDER BY at, rowid",
+            (len(origin_prefix), origin_prefix, *(languages or ())),
         )
         return [(row["source"], row["target"], row["origin"], row["reviewer"], row["at"]) for row in rows]
 

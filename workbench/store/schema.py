@@ -204,6 +204,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE edits ADD COLUMN step TEXT CHECK (step IN ('undo', 'redo'));
     ALTER TABLE edits ADD COLUMN step_of INTEGER;
     """,
+    """
+    -- The memory's pairs carry their languages (NULL: unknown), so that `workbench adapt` trains
+    -- a de-en model on de-en pairs only. Approved pairs take the language of their segment's
+    -- block (or article) and the workspace's target language; imported pairs stay unknown.
+    ALTER TABLE memory ADD COLUMN source_language TEXT;
+    ALTER TABLE memory ADD COLUMN target_language TEXT;
+    UPDATE memory SET
+        source_language = (
+            SELECT COALESCE(NULLIF(b.language, 'und'), a.language) FROM segments s
+            JOIN articles a ON a.id = s.article_id LEFT JOIN blocks b ON b.id = s.block_id
+            WHERE s.source = memory.source AND s.target = memory.target AND s.status = 'approved'
+            ORDER BY s.id LIMIT 1),
+        target_language = (SELECT value FROM meta WHERE key = 'target_language')
+        WHERE origin = 'approved';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -33,6 +33,7 @@ def change_as_step(
     expected_version: int | None,
     step: HistoryStep,
     kind: str,
+    languages: tuple[str, str] | None = None,
 ) -> None:
     """Apply an undo (or redo) of `step`; a segment changed meanwhile raises EditConflict."""
     with store._transaction() as db:
@@ -41,7 +42,7 @@ def change_as_step(
             conflict = EditConflict(before, None)
         else:
             conflict = None
-            store._change(db, before, target, status, reviewer, None)
+            store._change(db, before, target, status, reviewer, None, languages)
             db.execute(
                 "UPDATE edits SET step = ?, step_of = ? WHERE id ="
                 " (SELECT MAX(id) FROM edits WHERE segment_id = ?)",
