@@ -19,7 +19,8 @@ def test_migration_fills_the_languages_of_approved_pairs(tmp_path) -> None:
         db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number + 1}; COMMIT;")
     db.executescript(
         "INSERT INTO meta VALUES ('target_language', 'en');"
-        "INSERT INTO articles VALUES (1, '/a.txt', 'T', NULL, 'de', 'h', 'utf-8', 1, 'now');"
+        "INSERT INTO articles (id, path, title, outlet, language, content_hash, encoding, revision,"
+        " imported_at) VALUES (1, '/a.txt', 'T', NULL, 'de', 'h', 'utf-8', 1, 'now');"
         "INSERT INTO blocks VALUES (1, 1, 0, 'body', 'body', 'fr', 0, 'Phrase.');"
         "INSERT INTO blocks VALUES (2, 1, 1, 'body', 'body', 'und', 0, 'Satz.');"
         "INSERT INTO segments (id, article_id, block_id, position, source, status, target, updated_at)"
