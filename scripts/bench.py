@@ -234,7 +234,7 @@ def worker_adapt(model: Path, workdir: Path, pairs: int, end_to_end: bool, threa
     defaults. The random model never emits an end token, so validation decoding always runs to
     its length bound (twice the source's tokens plus 10): a worst case.
     """
-    from workbench.adaptation_workflow import default_epochs, split_pairs
+    from workbench.service.adaptation import default_epochs, split_pairs
 
     from workbench.engines.adaptation import AdaptConfig, adapt_model
 
