@@ -234,9 +234,8 @@ def worker_adapt(model: Path, workdir: Path, pairs: int, end_to_end: bool, threa
     defaults. The random model never emits an end token, so validation decoding always runs to
     its length bound (twice the source's tokens plus 10): a worst case.
     """
-    from workbench.service.adaptation import default_epochs, split_pairs
-
     from workbench.engines.adaptation import AdaptConfig, adapt_model
+    from workbench.service.adaptation import default_epochs, split_pairs
 
     if end_to_end:
         train, validation = split_pairs(adapt_pairs(pairs), 0.1, 0)
