@@ -8,7 +8,7 @@ transaction and refuses to overwrite a segment changed since the caller read it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from workbench.cache_key import model_name_of
 from workbench.engines.model_files import readable_name
@@ -178,26 +178,24 @@ class Review:
 
     def best_memory_match(self, segment_id: int) -> Suggestion | None:
         """The memory's closest match for a segment (exact first), shown beside it unasked."""
-        source = self.segment(segment_id).source
+        return next(self._memory_matches(self.segment(segment_id).source, fuzzy_limit=1), None)
+
+    def _memory_matches(self, source: str, fuzzy_limit: int = 5) -> Iterator[Suggestion]:
+        """The memory's exact match for `source` (score 100), then fuzzy ones, best first; lazily,
+        so a caller that takes the first never scans the memory when an exact match exists."""
         exact = self.store.memory_for([source])
         if source in exact:
-            return Suggestion("tm", exact[source][0], exact[source][1], 100.0)
-        for match, score in fuzzy_matches(source, self.store.memory_sources(), limit=1):
+            target, origin = exact[source]
+            yield Suggestion("tm", target, origin, 100.0)
+        for match, score in fuzzy_matches(source, self.store.memory_sources(), limit=fuzzy_limit):
             target, origin = self.store.memory_for([match])[match]
-            return Suggestion("fuzzy", target, f"{origin}: {match}", score)
-        return None
+            yield Suggestion("fuzzy", target, f"{origin}: {match}", score)
 
     def suggestions(self, segment_id: int) -> list[Suggestion]:
         """Texts the reviewer may take: kept conflicting saves, memory matches, other machine output."""
         segment = self.segment(segment_id)
         found = [Suggestion("conflict", text, origin) for text, origin in self.store.suggestions(segment_id)]
-        exact = self.store.memory_for([segment.source])
-        if segment.source in exact:
-            target, origin = exact[segment.source]
-            found.append(Suggestion("tm", target, origin, 100.0))
-        for source, score in fuzzy_matches(segment.source, self.store.memory_sources()):
-            target, origin = self.store.memory_for([source])[source]
-            found.append(Suggestion("fuzzy", target, f"{origin}: {source}", score))
+        found.extend(self._memory_matches(segment.source))
         for mt_key, text, _ in self.store.machine_translations(segment.source):
             found.append(Suggestion("mt", text, readable_name(model_name_of(mt_key) or mt_key)))
         seen = {segment.target}
