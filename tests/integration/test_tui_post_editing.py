@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.integration.test_tui import _open_article, _record_notices, _settle, paced_translator
+from tests.integration.test_tui import _open_article, _record_notices, _settle, _shown, paced_translator
 from tests.paths import SEEDS
 from workbench.records import Status
 from workbench.tui.article_screen import DRAFT_DELAY_S, ArticleScreen
@@ -77,7 +77,7 @@ async def test_a_draft_survives_a_crash_and_comes_back_in_the_editor(open_app, a
         screen = await _open_article(restarted, pilot)
         row = next(r for r in screen.rows if r.segment.id == segment_id)
         assert row.segment.status is Status.MT  # a draft is not a save
-        assert str(row.query_one(".marker").render()).endswith("*")
+        assert _shown(screen, screen.rows.index(row)).split()[0] == "*"
         assert any("1 unsaved draft kept" in notice for notice in notices)
         await pilot.press("down", "e")
         assert screen.query_one(InlineEditor).text == typed

@@ -15,7 +15,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
@@ -35,6 +35,7 @@ from workbench.tui.messages import (
 )
 from workbench.tui.screen_base import WorkbenchScreen
 from workbench.tui.search_dialog import SearchDialog, SearchRequest
+from workbench.tui.segment_grid import SegmentGrid
 from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
 from workbench.tui.status import StatusBar
 from workbench.tui.summary_pane import SummaryPane
@@ -44,16 +45,12 @@ SCREEN_CHROME_LINES = 8
 that are not the list."""
 
 RELOAD_FIRST_S = 0.05
-RELOAD_EVERY_S = 1.0
-"""While translating, rows are re-read at most this often (the first batch at once): each re-read
-that changes a row's text lays out every row, which takes a noticeable moment on a long article."""
+RELOAD_EVERY_S = 0.3
+"""While translating, rows are re-read at most this often (the first batch at once): a re-read
+is one query and a redraw of the changed rows, and batches coalesce between re-reads."""
 
 DRAFT_DELAY_S = 0.4
 """A draft is written this long after the last key, so typing does not write on every key."""
-
-
-class SegmentList(VerticalScroll, can_focus=False):
-    """The scrolling column of rows; never focused, so the screen's keys move the cursor."""
 
 
 class ArticleScreen(WorkbenchScreen[None]):
@@ -100,7 +97,8 @@ class ArticleScreen(WorkbenchScreen[None]):
     def __init__(self, article_id: int) -> None:
         super().__init__()
         self.article_id = article_id
-        self.rows: list[SegmentRow] = []
+        self.grid = SegmentGrid(id="segments")
+        """The segments; kept here so tests and quitting still read the rows after unmount."""
         self.cursor = 0
         self.word: WordFocus | None = None
         self.show_diff = False
@@ -133,22 +131,16 @@ class ArticleScreen(WorkbenchScreen[None]):
                     yield Static("", classes="marker")
                     yield Static(f"source ({info.language})")
                     yield Static("translation")
-                yield SegmentList(id="segments", classes="hide-boilerplate")
+                yield self.grid
             yield SummaryPane(self.article_id)
         yield Static(id="segment-info")
         yield Static(id="progress-line")
         yield StatusBar(id="status-bar")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         segments = self.bench.segments(self.article_id)
-        flags = self.bench.article_flags(self.article_id)
-        previous_block = None
-        for segment in segments:
-            start = segment.block_position != previous_block
-            self.rows.append(SegmentRow(segment, flags.get(segment.id, ()), paragraph_start=start))
-            previous_block = segment.block_position
-        await self.query_one("#segments").mount_all(self.rows)
+        self.grid.set_rows(segments, self.bench.article_flags(self.article_id))
         self._move_to(self._first_visible())
         self._show_drafts()
         if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
@@ -156,12 +148,12 @@ class ArticleScreen(WorkbenchScreen[None]):
 
     # --- cursor ---------------------------------------------------------------------------
 
-    def _visible(self, index: int) -> bool:
-        row = self.rows[index]
-        return not (row.has_class("boilerplate") and self._boilerplate_hidden())
+    @property
+    def rows(self) -> list[SegmentRow]:
+        return self.grid.rows
 
-    def _boilerplate_hidden(self) -> bool:
-        return self.query_one("#segments").has_class("hide-boilerplate")
+    def _visible(self, index: int) -> bool:
+        return self.grid.shows(index)
 
     def _first_visible(self) -> int:
         return next((i for i in range(len(self.rows)) if self._visible(i)), 0)
@@ -174,14 +166,11 @@ class ArticleScreen(WorkbenchScreen[None]):
         if not self.rows or not self._leave_editor_for_move():
             return
         if self.current:
-            self.current.remove_class("cursor")
-            self.current.set_word_focus(None)
+            self.current.set_cursor(False)
         self.cursor = index
         self.word = None
-        row = self.rows[index]
-        row.add_class("cursor")
-        row.refresh_content()
-        self.query_one("#segments", VerticalScroll).scroll_to_widget(row, animate=False)
+        self.rows[index].set_cursor(True)
+        self.grid.scroll_to_row(index)
         self._describe_current()
 
     def _describe_current(self) -> None:
@@ -204,7 +193,7 @@ class ArticleScreen(WorkbenchScreen[None]):
         info = " · ".join(parts)
         if match is not None:
             info += f"\n[dim]memory {match.score:.0f}%:[/] {escape(match.text)}"
-        # A layout pass walks every row: only when the info's height changes (see SegmentRow._set).
+        # A layout pass only when the info's height changes: the rest of the screen stays put.
         lines = info.count("\n")
         self.query_one("#segment-info", Static).update(info, layout=lines != self._info_lines)
         self._info_lines = lines
@@ -268,8 +257,9 @@ class ArticleScreen(WorkbenchScreen[None]):
             return
         self._move_to(index)
 
-    def on_segment_row_clicked(self, message: SegmentRow.Clicked) -> None:
-        self._move_to(self.rows.index(message.row))
+    @on(SegmentGrid.Clicked)
+    def _clicked(self, message: SegmentGrid.Clicked) -> None:
+        self._move_to(message.index)
 
     # --- word alignment -------------------------------------------------------------------
 
@@ -409,8 +399,16 @@ class ArticleScreen(WorkbenchScreen[None]):
             return
         saved = row.segment.target or ""
         self.edit_row, self.edit_version = row, row.segment.version
-        self.editor = row.begin_edit(self.drafts.get(row.segment.id, saved), saved)
+        self.editor = InlineEditor(self.drafts.get(row.segment.id, saved), saved)
+        self.query_one("#grid").mount(self.editor)
+        self.grid.attach_editor(self.cursor, self.editor)
         self.editor.focus()
+
+    @on(InlineEditor.Resized)
+    def _editor_resized(self, message: InlineEditor.Resized) -> None:
+        """The editor's text wrapped onto more (or fewer) lines: its row makes room."""
+        if message.editor is self.editor:
+            self.grid.editor_resized(message.height)
 
     def has_unsaved_edit(self) -> bool:
         return self.editor is not None and self.editor.changed
@@ -512,16 +510,20 @@ class ArticleScreen(WorkbenchScreen[None]):
             self.bench.discard_draft(row.segment.id)
         if self.editor is not None and self.focused is self.editor:
             self.set_focus(None)  # else a screen resuming from a question refocuses a removed editor
+        if self.editor is not None:
+            self.grid.detach_editor()
+            self.editor.remove()
         if row is not None:
-            row.end_edit()
+            row.set_draft(row.segment.id in self.drafts)
         self.editor = self.edit_row = None
         self._describe_current()
 
     def _show_drafts(self) -> None:
         """Drafts left by a session that ended without saving: marked, and said once."""
         self.drafts = {sid: draft.text for sid, draft in self.bench.drafts(self.article_id).items()}
-        for row in self.rows:
-            row.set_draft(row.segment.id in self.drafts)
+        with self.grid.changing_rows():
+            for row in self.rows:
+                row.set_draft(row.segment.id in self.drafts)
         if self.drafts:
             count = len(self.drafts)
             drafts = f"{count} unsaved draft{'s' if count > 1 else ''}"
@@ -549,8 +551,9 @@ class ArticleScreen(WorkbenchScreen[None]):
 
     def action_toggle_diff(self) -> None:
         self.show_diff = not self.show_diff
-        for row in self.rows:
-            row.set_diff(self.show_diff)
+        with self.grid.changing_rows():
+            for row in self.rows:
+                row.set_diff(self.show_diff)
         self.notify("diff against the machine translation " + ("on" if self.show_diff else "off"))
 
     def action_history(self) -> None:
@@ -559,7 +562,7 @@ class ArticleScreen(WorkbenchScreen[None]):
             self.app.push_screen(HistoryDialog(segment, self.bench.history(segment.id)))
 
     def action_toggle_boilerplate(self) -> None:
-        self.query_one("#segments").toggle_class("hide-boilerplate")
+        self.grid.set_hide_boilerplate(not self.grid.hide_boilerplate)
         if not self._visible(self.cursor):
             self._move_to(self._first_visible())
 
@@ -618,7 +621,7 @@ class ArticleScreen(WorkbenchScreen[None]):
             if not self._visible(index):
                 continue
             row = self.rows[index]
-            lines -= -(-len(row.segment.source) // column) + row.has_class("paragraph-start")
+            lines -= -(-len(row.segment.source) // column) + row.paragraph_start
             count += row.segment.status is Status.UNTRANSLATED and row.segment.kind.value == "body"
         return count
 
@@ -696,10 +699,11 @@ class ArticleScreen(WorkbenchScreen[None]):
             self._reload_timer.stop()
             self._reload_timer = None
         fresh = {s.id: s for s in self.bench.segments(self.article_id)}
-        for row in self.rows:
-            segment: Segment | None = fresh.get(row.segment.id)
-            if segment is not None and segment != row.segment:
-                row.show(segment, self.bench.flags(segment))
+        with self.grid.changing_rows():
+            for row in self.rows:
+                segment: Segment | None = fresh.get(row.segment.id)
+                if segment is not None and segment != row.segment:
+                    row.show(segment, self.bench.flags(segment))
         self._describe_current()
 
     # --- navigation -----------------------------------------------------------------------

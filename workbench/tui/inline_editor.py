@@ -1,4 +1,4 @@
-"""The target cell of the segment being edited: a TextArea inside the grid.
+"""The target cell of the segment being edited: a TextArea laid over the grid's target cell.
 
 The source and the neighbouring segments stay in view. Its own keys are the editing convention
 the footer shows: Enter confirms (save and go to the next segment needing work), ctrl+s saves
@@ -43,6 +43,13 @@ class InlineEditor(TextArea):
         text: str
 
     @dataclass
+    class Resized(Message):
+        """The text wraps onto another number of lines: the grid gives the row that height."""
+
+        editor: InlineEditor
+        height: int
+
+    @dataclass
     class Leaving(Message):
         """Escape: the screen asks what to do with a changed text."""
 
@@ -59,6 +66,9 @@ class InlineEditor(TextArea):
 
     def on_mount(self) -> None:
         self.move_cursor(self.document.end)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized(self, event.size.height))
 
     async def _on_key(self, event: events.Key) -> None:
         """Runs before TextArea's own handler (Textual walks the MRO); preventing the default

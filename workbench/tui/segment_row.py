@@ -1,28 +1,32 @@
-"""One aligned row of the article screen: marker | source sentence | translation.
+"""One aligned row of the article grid: marker | source sentence | translation.
 
-Both texts sit in one horizontal row whose height is the taller of the two, so rows line up
-whatever the lengths. Inside the cursor row a word cursor walks the words of one side and the
-words aligned to it light up on the other.
+A row is not a widget: the grid (segment_grid.py) draws only the lines on screen, so an article
+of 500 segments costs no more to lay out than one of five. A row holds what it shows (segment,
+flags, cursor, word focus, diff, draft) and turns it into lines of cells for given column
+widths, cached until something it shows changes. Inside the cursor row a word cursor walks the
+words of one side and the words aligned to it light up on the other.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Static
+from textual.strip import Strip
 
 from workbench.records import Flag, Segment, Status
 from workbench.review.effort import word_diff
-from workbench.tui.inline_editor import InlineEditor
 
 _WORD = re.compile(r"\S+")
 _MARKERS = {Status.EDITED: "✎", Status.APPROVED: "✓", Status.NEEDS_WORK: "⚑"}
 _DIFF_STYLES = {"delete": "strike red", "insert": "bold green"}
+MARKER_WIDTH = 3
+CELL_PADDING = 1
+"""Blank cells at the right of the source and target columns, so the texts never touch."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,38 @@ class WordFocus:
 
     side: str  # "source" or "target"
     index: int
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Widths in cells of the grid's columns (each text column includes its padding)."""
+
+    source: int
+    target: int
+
+    @classmethod
+    def for_width(cls, width: int) -> Columns:
+        """Source and target share what the marker leaves, as two equal columns would."""
+        text = max(width - MARKER_WIDTH, 2 * (CELL_PADDING + 1))
+        return cls(source=text // 2, target=text - text // 2)
+
+    @property
+    def target_x(self) -> int:
+        return MARKER_WIDTH + self.source
+
+
+@dataclass(frozen=True)
+class RowStyles:
+    """The theme's styles for rows, read from the grid's component classes (workbench.tcss)."""
+
+    base: Style
+    cursor: Style
+    marker: Style
+    cursor_marker: Style
+    flagged_marker: Style
+    boilerplate: Style
+    boilerplate_target: Style
+    untranslated_target: Style
 
 
 def styled_words(text: str, highlighted: set[int], cursor: int | None) -> Text:
@@ -58,66 +94,75 @@ def word_count(text: str | None) -> int:
     return len(_WORD.findall(text or ""))
 
 
-class SegmentRow(Widget):
-    """A segment as a row; the screen owns the cursor and tells the row what to show."""
+class SegmentRow:
+    """A segment as the grid shows it; the screen owns the cursor and tells the row what to show.
 
-    class Clicked(Message):
-        def __init__(self, row: SegmentRow) -> None:
-            super().__init__()
-            self.row = row
+    Every change goes through a method that calls `changed`, the grid's hook that redraws the
+    row (and moves the rows below when its height changed).
+    """
 
-    def __init__(self, segment: Segment, flags: tuple[Flag, ...], paragraph_start: bool) -> None:
-        super().__init__(classes="paragraph-start" if paragraph_start else "")
+    def __init__(
+        self,
+        segment: Segment,
+        flags: tuple[Flag, ...],
+        paragraph_start: bool,
+        changed: Callable[[SegmentRow], None],
+    ) -> None:
         self.segment = segment
         self.flags = flags
         """The service's flags for this segment (quality checks and conflicts alike)."""
+        self.paragraph_start = paragraph_start
+        """The first sentence of a block: a blank line above it sets the paragraphs apart."""
+        self.cursor = False
         self.focus_word: WordFocus | None = None
         self.show_diff = False
         self.has_draft = False
-        self._shown: dict[str, str] = {}
-        """The plain text each cell shows (see `_set`)."""
+        self.edit_height: int | None = None
+        """Lines the inline editor takes over the target cell, or None when not editing."""
+        self._changed = changed
+        self._lines: tuple[tuple[Columns, RowStyles], list[Strip]] | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(classes="marker")
-        yield Static(classes="source")
-        yield Static(classes="target")
+    # --- what the row shows --------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self.refresh_content()
+    @property
+    def boilerplate(self) -> bool:
+        return self.segment.kind.value == "boilerplate"
+
+    @property
+    def editing(self) -> bool:
+        return self.edit_height is not None
 
     def show(self, segment: Segment, flags: tuple[Flag, ...]) -> None:
         self.segment = segment
         self.flags = flags
-        self.refresh_content()
+        self._redraw()
+
+    def set_cursor(self, present: bool) -> None:
+        self.cursor = present
+        if not present:
+            self.focus_word = None
+        self._redraw()
 
     def set_draft(self, present: bool) -> None:
         self.has_draft = present
-        self.refresh_content()
+        self._redraw()
 
-    def begin_edit(self, text: str, saved: str) -> InlineEditor:
-        """Put an editor in place of the target text; the source stays beside it."""
-        target = self.query_one(".target", Static)
-        target.display = False
-        editor = InlineEditor(text, saved)
-        self.mount(editor, after=target)
-        self.add_class("editing")
-        return editor
-
-    def end_edit(self) -> None:
-        for editor in self.query(InlineEditor):
-            editor.remove()
-        self.query_one(".target", Static).display = True
-        self.remove_class("editing")
-        self.set_draft(False)
+    def set_edit_height(self, lines: int | None) -> None:
+        self.edit_height = lines
+        self._redraw()
 
     def set_diff(self, show: bool) -> None:
         """Show the human text as a word diff against the machine output (where there is one)."""
         self.show_diff = show
-        self.refresh_content()
+        self._redraw()
 
     def set_word_focus(self, focus: WordFocus | None) -> None:
         self.focus_word = focus
-        self.refresh_content()
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self._lines = None
+        self._changed(self)
 
     def aligned(self, focus: WordFocus) -> set[int]:
         """Indices on the other side aligned to the focused word."""
@@ -125,50 +170,88 @@ class SegmentRow(Widget):
             return {s for s, t in self.segment.alignment if t == focus.index}
         return {t for s, t in self.segment.alignment if s == focus.index}
 
-    def refresh_content(self) -> None:
-        segment = self.segment
-        self.set_class(segment.kind.value == "boilerplate", "boilerplate")
-        self.set_class(segment.status is Status.UNTRANSLATED, "untranslated")
-        flagged = bool(self.flags)
-        self.set_class(flagged, "flagged")
-        marker = _MARKERS.get(segment.status, "!" if flagged else " ")
-        if segment.from_memory:
-            marker = "≡"
+    def marker(self) -> str:
+        """The row's mark: state, memory origin, or an unsaved draft (the editor's `*`)."""
         if self.has_draft:
-            marker = "*"  # typed and not saved: the editor's mark for an unsaved buffer
-        self._set(".marker", Text(("▶" if self.has_class("cursor") else " ") + marker))
-        source_hi: set[int] = set()
-        target_hi: set[int] = set()
-        source_cursor = target_cursor = None
-        if self.focus_word is not None:
-            if self.focus_word.side == "target":
-                target_cursor, source_hi = self.focus_word.index, self.aligned(self.focus_word)
-            else:
-                source_cursor, target_hi = self.focus_word.index, self.aligned(self.focus_word)
-        self._set(".source", styled_words(segment.source, source_hi, source_cursor))
-        self._set(".target", self._target_text(target_hi, target_cursor))
+            return "*"
+        if self.segment.from_memory:
+            return "≡"
+        return _MARKERS.get(self.segment.status, "!" if self.flags else " ")
 
-    def _set(self, cell: str, text: Text) -> None:
-        """Show `text` in a cell; lay the screen out again only when the words changed.
+    def source_text(self) -> Text:
+        hi, cursor = self._focus("source")
+        return styled_words(self.segment.source, hi, cursor)
 
-        A layout pass walks every row of the article (seconds on a 500-segment one), and moving
-        the cursor or the word focus only restyles words that are already there.
-        """
-        if cell == ".marker" or self._shown.get(cell) == text.plain:  # the marker is one cell wide
-            self.query_one(cell, Static).update(text, layout=False)
-            return
-        self._shown[cell] = text.plain
-        self.query_one(cell, Static).update(text)
-
-    def _target_text(self, highlighted: set[int], cursor: int | None) -> Text:
+    def target_text(self) -> Text:
+        """The translation as the row shows it: a diff, the words in focus, `…` before MT."""
         segment = self.segment
-        if segment.kind.value == "boilerplate":
+        if self.boilerplate:
             return Text(f"[{segment.reason}]")
         if segment.target is None:
             return Text("…")
         if self.show_diff and segment.mt_text and segment.target != segment.mt_text:
             return diff_text(segment.mt_text, segment.target)
-        return styled_words(segment.target, highlighted, cursor)
+        hi, cursor = self._focus("target")
+        return styled_words(segment.target, hi, cursor)
 
-    def on_click(self) -> None:
-        self.post_message(self.Clicked(self))
+    def _focus(self, side: str) -> tuple[set[int], int | None]:
+        """Words of `side` to highlight and the word cursor's index there, if on that side."""
+        focus = self.focus_word
+        if focus is None:
+            return set(), None
+        if focus.side == side:
+            return set(), focus.index
+        return self.aligned(focus), None
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def lines(self, columns: Columns, styles: RowStyles, console: Console) -> list[Strip]:
+        """The row's lines at these widths (a blank first line when a paragraph starts)."""
+        key = (columns, styles)
+        if self._lines is None or self._lines[0] != key:
+            self._lines = (key, self._draw(columns, styles, console))
+        return self._lines[1]
+
+    def _draw(self, columns: Columns, styles: RowStyles, console: Console) -> list[Strip]:
+        row_style = styles.base + (styles.cursor if self.cursor or self.editing else Style())
+        if self.boilerplate:
+            row_style += styles.boilerplate
+        source = _wrap(self.source_text(), columns.source, console)
+        target = [] if self.editing else _wrap(self._styled_target(styles), columns.target, console)
+        height = max(len(source), len(target), self.edit_height or 0, 1)
+        marker = Text(("▶" if self.cursor else " ") + self.marker())
+        marker.stylize(self._marker_style(styles))  # a span: `Text.render` leaves out a base style
+        drawn = [Strip.blank(columns.target_x + columns.target, styles.base)] if self.paragraph_start else []
+        for line in range(height):
+            cells = [
+                _cell([marker] if line == 0 else [], 0, MARKER_WIDTH, console),
+                _cell(source, line, columns.source, console),
+                _cell(target, line, columns.target, console),
+            ]
+            drawn.append(Strip.join(cells).apply_style(row_style))
+        return drawn
+
+    def _styled_target(self, styles: RowStyles) -> Text:
+        text = self.target_text()
+        if self.boilerplate:
+            text.stylize(styles.boilerplate_target)
+        elif self.segment.status is Status.UNTRANSLATED:
+            text.stylize(styles.untranslated_target)
+        return text
+
+    def _marker_style(self, styles: RowStyles) -> Style:
+        if self.cursor:
+            return styles.cursor_marker
+        return styles.flagged_marker if self.flags else styles.marker
+
+
+def _wrap(text: Text, width: int, console: Console) -> list[Text]:
+    """The text's lines wrapped inside a column (its padding kept blank)."""
+    return list(text.wrap(console, max(width - CELL_PADDING, 1), overflow="fold"))
+
+
+def _cell(lines: list[Text], index: int, width: int, console: Console) -> Strip:
+    """Line `index` of a cell, padded to the column's width (blank past the cell's last line)."""
+    if index >= len(lines):
+        return Strip.blank(width)
+    return Strip(lines[index].render(console)).crop_extend(0, width, None)
