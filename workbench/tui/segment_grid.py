@@ -57,6 +57,7 @@ class SegmentGrid(ScrollView, can_focus=False):
         self._tops: list[int] = []
         """Each row's first line in the grid (a hidden row has the top of the next one)."""
         self._styles: RowStyles | None = None
+        self._columns: Columns | None = None
         self._batching = False
 
     # --- rows -----------------------------------------------------------------------------
@@ -103,7 +104,10 @@ class SegmentGrid(ScrollView, can_focus=False):
     # --- geometry -------------------------------------------------------------------------
 
     def columns(self) -> Columns:
-        return Columns.for_width(self.scrollable_content_region.width)
+        """The column widths, measured at each layout (reading the region is not free)."""
+        if self._columns is None:
+            self._columns = Columns.for_width(self.scrollable_content_region.width)
+        return self._columns
 
     def row_styles(self) -> RowStyles:
         if self._styles is None:
@@ -127,12 +131,13 @@ class SegmentGrid(ScrollView, can_focus=False):
         return Style(color=color, bold=style.bold, italic=style.italic, underline=style.underline)
 
     def _row_height(self, row: SegmentRow) -> int:
-        return len(row.lines(self.columns(), self.row_styles(), self.app.console))
+        return row.height(self.columns(), self.app.console)
 
     def _relayout(self) -> None:
         """Every row's top again (heights are cached, so only changed rows are drawn anew)."""
         if not self.is_mounted or not self.scrollable_content_region.width:
             return
+        self._columns = None
         tops, y = [], 0
         for index, row in enumerate(self.rows):
             tops.append(y)
@@ -204,7 +209,7 @@ class SegmentGrid(ScrollView, can_focus=False):
         return self.rows[index].lines(self.columns(), self.row_styles(), self.app.console)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.columns().target_x + self.columns().target
         line = y + round(self.scroll_y)
         index = self.index_at(line)
         if index is None:

@@ -120,6 +120,7 @@ class SegmentRow:
         self.edit_height: int | None = None
         """Lines the inline editor takes over the target cell, or None when not editing."""
         self._changed = changed
+        self._wrap: tuple[Columns, list[Text], list[Text]] | None = None
         self._lines: tuple[tuple[Columns, RowStyles], list[Strip]] | None = None
 
     # --- what the row shows --------------------------------------------------------------
@@ -161,7 +162,7 @@ class SegmentRow:
         self._redraw()
 
     def _redraw(self) -> None:
-        self._lines = None
+        self._wrap = self._lines = None
         self._changed(self)
 
     def aligned(self, focus: WordFocus) -> set[int]:
@@ -205,6 +206,11 @@ class SegmentRow:
 
     # --- drawing --------------------------------------------------------------------------
 
+    def height(self, columns: Columns, console: Console) -> int:
+        """Lines the row takes: wrapping alone, so the grid places rows it does not draw."""
+        source, target = self._wrapped(columns, console)
+        return self.paragraph_start + max(len(source), len(target), self.edit_height or 0, 1)
+
     def lines(self, columns: Columns, styles: RowStyles, console: Console) -> list[Strip]:
         """The row's lines at these widths (a blank first line when a paragraph starts)."""
         key = (columns, styles)
@@ -212,32 +218,39 @@ class SegmentRow:
             self._lines = (key, self._draw(columns, styles, console))
         return self._lines[1]
 
+    def _wrapped(self, columns: Columns, console: Console) -> tuple[list[Text], list[Text]]:
+        """The source's and the target's lines in their columns (no target lines while editing)."""
+        if self._wrap is None or self._wrap[0] != columns:
+            source = _wrap(self.source_text(), columns.source, console)
+            target = [] if self.editing else _wrap(self.target_text(), columns.target, console)
+            self._wrap = (columns, source, target)
+        return self._wrap[1], self._wrap[2]
+
     def _draw(self, columns: Columns, styles: RowStyles, console: Console) -> list[Strip]:
         row_style = styles.base + (styles.cursor if self.cursor or self.editing else Style())
         if self.boilerplate:
             row_style += styles.boilerplate
-        source = _wrap(self.source_text(), columns.source, console)
-        target = [] if self.editing else _wrap(self._styled_target(styles), columns.target, console)
-        height = max(len(source), len(target), self.edit_height or 0, 1)
+        source, target = self._wrapped(columns, console)
+        target_style = self._target_style(styles)
         marker = Text(("▶" if self.cursor else " ") + self.marker())
         marker.stylize(self._marker_style(styles))  # a span: `Text.render` leaves out a base style
         drawn = [Strip.blank(columns.target_x + columns.target, styles.base)] if self.paragraph_start else []
-        for line in range(height):
+        for line in range(self.height(columns, console) - self.paragraph_start):
             cells = [
                 _cell([marker] if line == 0 else [], 0, MARKER_WIDTH, console),
                 _cell(source, line, columns.source, console),
-                _cell(target, line, columns.target, console),
+                _cell(target, line, columns.target, console).apply_style(target_style),
             ]
             drawn.append(Strip.join(cells).apply_style(row_style))
         return drawn
 
-    def _styled_target(self, styles: RowStyles) -> Text:
-        text = self.target_text()
+    def _target_style(self, styles: RowStyles) -> Style:
+        """Under the words' own styles: boilerplate's reason and a missing translation are dim."""
         if self.boilerplate:
-            text.stylize(styles.boilerplate_target)
-        elif self.segment.status is Status.UNTRANSLATED:
-            text.stylize(styles.untranslated_target)
-        return text
+            return styles.boilerplate_target
+        if self.segment.status is Status.UNTRANSLATED:
+            return styles.untranslated_target
+        return Style()
 
     def _marker_style(self, styles: RowStyles) -> Style:
         if self.cursor:
