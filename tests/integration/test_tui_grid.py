@@ -80,3 +80,15 @@ async def test_a_growing_row_moves_the_rows_below_and_the_editor_follows_its_row
         await pilot.pause()
         assert screen.editor is None
         assert "several lines" in _shown(screen, row)
+
+
+async def test_the_cursor_row_stays_in_view_when_the_terminal_shrinks(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down", "down", "down", "down", "down")
+        await pilot.resize_terminal(50, 12)
+        await pilot.pause()
+        grid = screen.grid
+        row = grid.row_region(screen.cursor)
+        assert grid.scroll_y <= row.y and row.bottom <= grid.scroll_y + grid.scrollable_content_region.height

@@ -225,7 +225,11 @@ class SegmentGrid(ScrollView, can_focus=False):
         self._place_editor()
 
     def on_resize(self, event: events.Resize) -> None:
+        """Rows wrap anew at the new width; the cursor's row stays in view."""
         self._relayout()
+        cursor = next((index for index, row in enumerate(self.rows) if row.cursor), None)
+        if cursor is not None:
+            self.scroll_to_row(cursor)
 
     def notify_style_update(self) -> None:
         """A theme change: rows are drawn again in the new colours."""
