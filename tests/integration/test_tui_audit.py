@@ -1,0 +1,47 @@
+"""Defects found by driving the TUI as a reviewer (issue 17's audit), each fixed outside the
+article grid: a pilot test per fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_tui import _open_article, _settle
+from workbench.store.guard import StoreError
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.summary_pane import SummaryPane
+
+
+def _failing_clone(app: WorkbenchApp, monkeypatch: pytest.MonkeyPatch) -> str:
+    reason = f"{app.bench.workspace.db_path}: disk I/O error"
+
+    def clone() -> None:
+        raise StoreError(reason)
+
+    monkeypatch.setattr(app.bench, "clone", clone)
+    return reason
+
+
+async def test_a_worker_connection_that_cannot_open_is_a_notice_not_a_crash(
+    open_app, article_file, monkeypatch
+) -> None:
+    """A worker's own connection failing to open (a locked or damaged workspace) used to end the
+    app with a traceback; the summary says why instead, and the article stays open."""
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        reason = _failing_clone(app, monkeypatch)
+        await pilot.press("s")
+        await _settle(app, pilot)
+        assert app.is_running and app.screen is screen
+        assert app.status.last_error == reason
+        assert screen.query_one(SummaryPane).border_title == "summary"
+
+
+async def test_an_import_whose_connection_cannot_open_is_a_notice(
+    open_app, article_file, monkeypatch
+) -> None:
+    app = open_app([article_file])
+    reason = _failing_clone(app, monkeypatch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        assert app.is_running and app.status.state == "ready" and app.status.last_error == reason
