@@ -4,10 +4,13 @@ article grid: a pilot test per fix."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import DataTable
 
 from tests.integration.test_tui import _open_article, _settle
+from tests.paths import SEEDS
 from workbench.store.guard import StoreError
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.article_list_screen import SORTS
 from workbench.tui.summary_pane import SummaryPane
 
 
@@ -45,3 +48,30 @@ async def test_an_import_whose_connection_cannot_open_is_a_notice(
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(app, pilot)
         assert app.is_running and app.status.state == "ready" and app.status.last_error == reason
+
+
+async def test_every_sorted_column_shows_its_mark_whole(open_app) -> None:
+    """The ▼ of the sorted column was cut off in the narrow lang, translated and reviewed columns."""
+    app = open_app([SEEDS])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        marked = []
+        for _ in SORTS[1:]:
+            await pilot.press("f2")
+            heads = [(column.label.plain, column.width) for column in table.columns.values()]
+            marked += [(label, width) for label, width in heads if "▼" in label]
+            assert sum(width + 2 for _, width in heads) <= 80  # the columns still fit
+        assert [label for label, _ in marked] == ["title▼", "lang▼", "translated▼", "reviewed▼", "date▼"]
+        assert all(len(label) <= width for label, width in marked)
+
+
+async def test_home_and_end_go_to_the_first_and_last_article(open_app) -> None:
+    app = open_app([SEEDS])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 == 4
+        await pilot.press("home")
+        assert table.cursor_row == 0
