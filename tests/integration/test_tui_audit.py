@@ -75,3 +75,14 @@ async def test_home_and_end_go_to_the_first_and_last_article(open_app) -> None:
         assert table.cursor_row == table.row_count - 1 == 4
         await pilot.press("home")
         assert table.cursor_row == 0
+
+
+async def test_the_list_footer_says_how_to_open_an_article(open_app) -> None:
+    app = open_app([SEEDS])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        shown = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
+        assert {"Open", "Sort", "Help"} <= shown
+        await pilot.press("down", "enter")
+        await _settle(app, pilot)
+        assert app.screen.article_id == 2

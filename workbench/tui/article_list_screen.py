@@ -56,10 +56,12 @@ def _share(part: int, whole: int) -> int:
 
 
 class ArticleTable(DataTable[str]):
-    """The list of articles: Home and End go to the first and last row (the table's own keys
-    scroll sideways, which a row cursor never needs)."""
+    """The list of articles: Enter opens one (shown in the footer: the table's own Enter binding
+    is hidden and would hide the screen's); Home and End go to the first and last row (the
+    table's own keys scroll sideways, which a row cursor never needs)."""
 
     BINDINGS = [
+        Binding("enter", "select_cursor", "Open"),
         Binding("home", "scroll_top", "First article", show=False),
         Binding("end", "scroll_bottom", "Last article", show=False),
     ]
