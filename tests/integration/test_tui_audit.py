@@ -86,3 +86,16 @@ async def test_the_list_footer_says_how_to_open_an_article(open_app) -> None:
         await pilot.press("down", "enter")
         await _settle(app, pilot)
         assert app.screen.article_id == 2
+
+
+async def test_the_cache_count_belongs_to_the_article_in_view(open_app, article_file) -> None:
+    """`n of m from cache` was the last run's, shown on the list and on every article after it."""
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_article(app, pilot)
+        assert "from cache" in app.status.render()
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert "from cache" not in app.status.render()
+        await _open_article(app, pilot)  # translated already: no run, so no count
+        assert "from cache" not in app.status.render()

@@ -206,6 +206,7 @@ class WorkbenchApp(App[None]):
         return super().deliver_screenshot(filename, path, time_format)
 
     def open_article(self, article_id: int) -> None:
+        self.status = self.status.without_cache()
         self.push_screen(ArticleScreen(article_id))
 
     def report_error(self, message: str) -> None:

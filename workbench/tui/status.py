@@ -42,6 +42,10 @@ class StatusLine:
         """The last run's cache hits, for the article in view (a session total read as nothing)."""
         return replace(self, cached=cached, requested=requested)
 
+    def without_cache(self) -> StatusLine:
+        """Another article (or the list) in view: the last run's hits are no longer about it."""
+        return replace(self, cached=0, requested=0)
+
     def with_error(self, message: str) -> StatusLine:
         return replace(self, errors=self.errors + 1, last_error=message)
 
