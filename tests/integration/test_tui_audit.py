@@ -4,10 +4,11 @@ article grid: a pilot test per fix."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, TextArea
 
-from tests.integration.test_tui import _open_article, _settle
+from tests.integration.test_tui import _open_article, _record_notices, _settle
 from tests.paths import SEEDS
+from workbench import cli
 from workbench.store.guard import StoreError
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.article_list_screen import SORTS
@@ -99,3 +100,29 @@ async def test_the_cache_count_belongs_to_the_article_in_view(open_app, article_
         assert "from cache" not in app.status.render()
         await _open_article(app, pilot)  # translated already: no run, so no count
         assert "from cache" not in app.status.render()
+
+
+async def test_an_empty_save_names_the_segment_as_the_reader_counts_it(open_app) -> None:
+    """`segment 25: an empty translation…` for the 4th segment of article 2: the rule's message
+    had a colon after the id, so the TUI's id → number swap missed it."""
+    app = open_app([SEEDS])
+    notices = _record_notices(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("down")
+        screen = await _open_article(app, pilot)
+        await pilot.press("j", "e")
+        await pilot.pause()
+        screen.query_one(TextArea).clear()
+        await pilot.press("enter")
+        await pilot.pause()
+        said = [n for n in notices if "empty translation" in n]
+        assert said and "segment 4 " in said[-1], notices
+
+
+def test_the_cli_names_the_segment_by_the_number_it_was_given(tmp_path, capsys) -> None:
+    workspace = ["-w", str(tmp_path / "ws")]
+    assert cli.main([*workspace, "import", "--quiet", str(SEEDS)]) == 0
+    assert cli.main([*workspace, "edit", "2", "4", "  "]) == 1
+    error = capsys.readouterr().err
+    assert "segment 4 cannot be saved as an empty translation" in error, error
