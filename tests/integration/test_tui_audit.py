@@ -90,7 +90,8 @@ async def test_the_list_footer_says_how_to_open_an_article(open_app) -> None:
 
 
 async def test_the_cache_count_belongs_to_the_article_in_view(open_app, article_file) -> None:
-    """`n of m from cache` was the last run's, shown on the list and on every article after it."""
+    """`n of m from cache` and `done` (or `cancelled`) were the last run's, shown on the list and on
+    every article after it."""
     app = open_app([article_file])
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_article(app, pilot)
@@ -98,8 +99,9 @@ async def test_the_cache_count_belongs_to_the_article_in_view(open_app, article_
         await pilot.press("escape")
         await _settle(app, pilot)
         assert "from cache" not in app.status.render()
+        assert app.status.state == "ready"  # "done" was the article's
         await _open_article(app, pilot)  # translated already: no run, so no count
-        assert "from cache" not in app.status.render()
+        assert "from cache" not in app.status.render() and app.status.state == "ready"
 
 
 async def test_an_empty_save_names_the_segment_as_the_reader_counts_it(open_app) -> None:

@@ -206,7 +206,7 @@ class WorkbenchApp(App[None]):
         return super().deliver_screenshot(filename, path, time_format)
 
     def open_article(self, article_id: int) -> None:
-        self.status = self.status.without_cache()
+        self.status = self.status.for_another_view()
         self.push_screen(ArticleScreen(article_id))
 
     def report_error(self, message: str) -> None:

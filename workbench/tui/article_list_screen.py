@@ -117,7 +117,7 @@ class ArticleListScreen(WorkbenchScreen[None]):
             table.add_column(head, width=width, key=name)
 
     def on_screen_resume(self) -> None:
-        self.workbench_app.status = self.workbench_app.status.without_cache()  # it was the article's
+        self.workbench_app.status = self.workbench_app.status.for_another_view()  # it was the article's
         self.reload()
 
     def reload(self) -> None:
