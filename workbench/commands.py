@@ -13,6 +13,7 @@ import shutil
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -387,7 +388,8 @@ def edit(workspace: Workspace, args: argparse.Namespace) -> int:
     """A reviewer's text for segment N, through the service the TUI uses (history, conflicts)."""
     with _open(workspace) as bench:
         segment = bench.numbered_segment(bench.find_article(args.article), args.number)
-        saved = bench.edit_segment(segment.id, args.text, args.expect_version)
+        with _numbered_errors(segment.id, args.number):
+            saved = bench.edit_segment(segment.id, args.text, args.expect_version)
         print(f"#{saved.article_id} segment {args.number}: {saved.state} (version {saved.version})")
     return 0
 
@@ -396,9 +398,20 @@ def approve(workspace: Workspace, args: argparse.Namespace) -> int:
     """Approve segment N's current text; it joins the translation memory."""
     with _open(workspace) as bench:
         segment = bench.numbered_segment(bench.find_article(args.article), args.number)
-        saved = bench.approve_segment(segment.id, args.expect_version)
+        with _numbered_errors(segment.id, args.number):
+            saved = bench.approve_segment(segment.id, args.expect_version)
         print(f"#{saved.article_id} segment {args.number}: {saved.state} (version {saved.version})")
     return 0
+
+
+@contextmanager
+def _numbered_errors(segment_id: int, number: int) -> Iterator[None]:
+    """The service names a segment by its id; the reader gave its number, so the error says that."""
+    try:
+        yield
+    except WorkbenchError as error:
+        error.args = (str(error).replace(f"segment {segment_id} ", f"segment {number} ", 1),)
+        raise
 
 
 def models(workspace: Workspace, action: str, names: list[str]) -> int:

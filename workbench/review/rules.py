@@ -27,7 +27,8 @@ def edit(segment: Segment, text: str) -> Change:
     """A reviewer's text (whitespace normalised); from now on no machine output replaces it."""
     text = " ".join(text.split())
     if not text:
-        raise WorkbenchError(f"segment {segment.id}: an empty translation cannot be saved; revert instead")
+        # "segment ID " as in every message here: the faces put the reader's number in its place.
+        raise WorkbenchError(f"segment {segment.id} cannot be saved as an empty translation; revert instead")
     return checked(segment, Change(text, Status.EDITED))
 
 

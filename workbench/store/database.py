@@ -80,6 +80,8 @@ class Store:
         self._lock = SessionLock(path)
         alone = self._lock.acquire()
         try:
+            if alone:  # never while this process holds SQLite's locks on the file (see _check_size)
+                _check_size(path)
             unclean = alone and left_over_wal(path)
             if unclean:
                 check_wal_belongs(path)
@@ -716,7 +718,8 @@ def _chunks(values: list, size: int = 500) -> Iterator[tuple[list, str]]:
 
 def _check_workspace_files(path: Path) -> None:
     """One-line errors for what SQLite would report as a traceback or a bare "unable to open":
-    a workspace that is a file, a database that is a directory or device, or a truncated file."""
+    a workspace that is a file, a database that is a directory or device (a truncated file:
+    `_check_size`)."""
     if path.parent.exists() and not path.parent.is_dir():
         raise StoreError(f"{path.parent}: is a file, not a workspace directory")
     try:
@@ -728,6 +731,21 @@ def _check_workspace_files(path: Path) -> None:
         raise StoreError(f"{path}: cannot open ({error.strerror or error})") from None
     if not stat.S_ISREG(info.st_mode):
         raise StoreError(f"{path}: not a regular file, so not a workspace database")
+
+
+def _check_size(path: Path) -> None:
+    """A truncated database file as a one-line error.
+
+    Reads the header with a plain file handle, so only when no Store has the file open: closing
+    any handle on a file drops every POSIX lock the process holds on it, SQLite's included. A
+    session whose locks are gone looks closed to the others, and the next process to close its
+    connection deletes the write-ahead log and shared memory under it: its later saves go into
+    an unlinked file and are lost, and its next connection fails with "disk I/O error".
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return
     expected = _header_size(path)
     if expected is not None and info.st_size < expected:
         raise StoreError(

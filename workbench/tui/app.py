@@ -69,7 +69,11 @@ class WorkbenchApp(App[None]):
 
     @work(thread=True, exclusive=True, group="import")
     def _import(self, paths: list[Path]) -> None:
-        bench = self.bench.clone()
+        try:
+            bench = self.bench.clone()  # its own connection: a failure is a notice, not a crash
+        except WorkbenchError as error:
+            self.post_message(ImportFinished([str(error)]))
+            return
         try:
             results = bench.import_paths(paths)
         finally:
@@ -98,7 +102,11 @@ class WorkbenchApp(App[None]):
 
     @work(thread=True, exclusive=True, group="import")
     def _fetch(self, request: ImportRequest) -> None:
-        bench = self.bench.clone()
+        try:
+            bench = self.bench.clone()
+        except WorkbenchError as error:
+            self.post_message(WebImportFinished("nothing imported", [str(error)]))
+            return
 
         def progress(done: int, total: int, url: str) -> None:
             self.post_message(WebImportProgress(done, total, url))
@@ -128,7 +136,11 @@ class WorkbenchApp(App[None]):
 
     @work(thread=True, exclusive=True, group="adapt")
     def _adapt(self) -> None:
-        bench = self.bench.clone()
+        try:
+            bench = self.bench.clone()
+        except WorkbenchError as error:
+            self.post_message(AdaptFailed(str(error)))
+            return
 
         def progress(report: object) -> None:
             fields = ("step", "total_steps", "loss", "epoch", "epochs", "validation_loss")
@@ -194,6 +206,7 @@ class WorkbenchApp(App[None]):
         return super().deliver_screenshot(filename, path, time_format)
 
     def open_article(self, article_id: int) -> None:
+        self.status = self.status.for_another_view()
         self.push_screen(ArticleScreen(article_id))
 
     def report_error(self, message: str) -> None:

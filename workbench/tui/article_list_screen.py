@@ -31,6 +31,11 @@ _CELL_PADDING = 2
 _SCROLLBAR = 2
 
 
+def _head(name: str, sorted_column: str | None) -> str:
+    """A column's head; the sorted one marked, the mark never cut by a narrow column."""
+    return f"{name}▼" if name == sorted_column else name
+
+
 def _fit(text: str, width: int) -> str:
     """`text` cut to `width` cells with an ellipsis, so a cut is visible."""
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
@@ -48,6 +53,18 @@ def _plural(count: int, noun: str) -> str:
 
 def _share(part: int, whole: int) -> int:
     return 100 * part // whole if whole else 0
+
+
+class ArticleTable(DataTable[str]):
+    """The list of articles: Enter opens one (shown in the footer: the table's own Enter binding
+    is hidden and would hide the screen's); Home and End go to the first and last row (the
+    table's own keys scroll sideways, which a row cursor never needs)."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open"),
+        Binding("home", "scroll_top", "First article", show=False),
+        Binding("end", "scroll_bottom", "Last article", show=False),
+    ]
 
 
 class ArticleListScreen(WorkbenchScreen[None]):
@@ -71,7 +88,7 @@ class ArticleListScreen(WorkbenchScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="filter")
-        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield ArticleTable(id="articles", cursor_type="row", zebra_stripes=True)
         yield Static(id="empty")
         yield StatusBar(id="status-bar")
         yield Footer()
@@ -83,18 +100,24 @@ class ArticleListScreen(WorkbenchScreen[None]):
     def on_resize(self) -> None:
         self.reload()
 
+    def _columns(self) -> list[tuple[str, int]]:
+        """The fixed columns' heads and widths, each wide enough for its head and sort mark."""
+        _, sorted_column, _ = SORTS[self.sort_index]
+        return [(head := _head(name, sorted_column), max(width, len(head))) for name, width in COLUMNS]
+
     def _title_width(self) -> int:
-        fixed = sum(width + _CELL_PADDING for _, width in COLUMNS)
+        fixed = sum(width + _CELL_PADDING for _, width in self._columns())
         return max(12, self.app.size.width - fixed - _CELL_PADDING - _SCROLLBAR)
 
     def _add_columns(self, table: DataTable[str]) -> None:
         """The heads, the sorted one marked; the title takes what the fixed columns leave."""
         _, sorted_column, _ = SORTS[self.sort_index]
-        for name, width in (("title", self._title_width()), *COLUMNS):
-            head = f"{name} ▼" if name == sorted_column else name
+        table.add_column(_head("title", sorted_column), width=self._title_width(), key="title")
+        for (head, width), (name, _) in zip(self._columns(), COLUMNS, strict=True):
             table.add_column(head, width=width, key=name)
 
     def on_screen_resume(self) -> None:
+        self.workbench_app.status = self.workbench_app.status.for_another_view()  # it was the article's
         self.reload()
 
     def reload(self) -> None:

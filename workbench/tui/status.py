@@ -42,6 +42,11 @@ class StatusLine:
         """The last run's cache hits, for the article in view (a session total read as nothing)."""
         return replace(self, cached=cached, requested=requested)
 
+    def for_another_view(self) -> StatusLine:
+        """Another article (or the list) in view: the last run's hits and its ending (done,
+        cancelled, failed) are no longer about it; a worker still running keeps its state."""
+        return replace(self, cached=0, requested=0, state=self.state if self.busy else "ready")
+
     def with_error(self, message: str) -> StatusLine:
         return replace(self, errors=self.errors + 1, last_error=message)
 

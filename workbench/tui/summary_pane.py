@@ -59,7 +59,11 @@ class SummaryPane(Vertical):
 
     @work(thread=True, exclusive=True, group="summary")
     def _summarize(self) -> None:
-        bench = app_of(self).bench.clone()
+        try:
+            bench = app_of(self).bench.clone()  # its own connection: may fail, as a notice
+        except WorkbenchError as error:
+            self.post_message(SummaryFailed(str(error)))
+            return
         try:
             summary = bench.summarize(self.article_id)
         except WorkbenchError as error:
