@@ -92,3 +92,78 @@ async def test_the_cursor_row_stays_in_view_when_the_terminal_shrinks(open_app, 
         grid = screen.grid
         row = grid.row_region(screen.cursor)
         assert grid.scroll_y <= row.y and row.bottom <= grid.scroll_y + grid.scrollable_content_region.height
+
+
+async def test_the_cursor_row_stays_in_view_when_the_segment_info_grows(open_app, article_file) -> None:
+    """A memory match adds a line under the grid, so the grid shrinks after the cursor moved."""
+    app = open_app([article_file])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_article(app, pilot)
+        grid = screen.grid
+        last = max(i for i in range(len(screen.rows)) if screen._visible(i))
+        app.bench.store.add_memory([(screen.rows[last].segment.source, "A memory text.")], "tmx:t.tmx", "ben")
+        await pilot.press("home")
+        while screen.cursor < last:
+            await pilot.press("down")
+            await pilot.pause()
+            row = grid.row_region(screen.cursor)
+            view = grid.scrollable_content_region.height
+            assert grid.scroll_y <= row.y and row.bottom <= grid.scroll_y + view, screen.cursor
+        assert "memory 100%: A memory text." in str(screen.query_one("#segment-info").render())
+
+
+async def test_keys_typed_right_after_e_go_into_the_editor(open_app, article_file) -> None:
+    """A terminal sends `e` and the next letters in one burst: none of them may act on the grid
+    (an `a` would approve) or be lost before the editor has the focus."""
+    from textual import events
+
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("down")
+        row = screen.current
+        before = (row.segment.status, row.segment.target)
+        for key in ["e", "end", "space", "a", "n", "d"]:  # as one burst, no pause in between
+            app.post_message(events.Key(key, " " if key == "space" else (key if len(key) == 1 else None)))
+        for _ in range(5):
+            await pilot.pause()
+        assert screen.editor is not None and screen.editor.has_focus
+        assert screen.editor.text == f"{before[1]} and"
+        assert (row.segment.status, row.segment.target) == before and not screen.show_diff
+
+
+async def test_leaving_an_article_at_once_stops_its_translation(open_app, tmp_path) -> None:
+    import asyncio
+
+    from textual import events
+
+    from tests.integration.test_tui import _settle
+    from workbench.records import Status
+
+    app = open_app([_long_article(tmp_path, 300)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        app.post_message(events.Key("enter", None))
+        while not isinstance(app.screen, ArticleScreen):
+            await asyncio.sleep(0.001)
+        app.post_message(events.Key("escape", None))  # back before the screen has mounted
+        await _settle(app, pilot)
+        assert app.screen is not None and not isinstance(app.screen, ArticleScreen)
+        article = app.bench.articles()[0]
+        segments = app.bench.segments(article.id)
+        assert sum(s.status is Status.UNTRANSLATED for s in segments) > 200, app.status.state
+        assert app.status.state in ("ready", "cancelled")
+
+
+async def test_leaving_while_it_translates_leaves_the_list_ready(open_app, tmp_path) -> None:
+    from tests.integration.test_tui import _settle, paced_translator
+
+    app = open_app([_long_article(tmp_path, 300)], factory=paced_translator, batch_tokens=64)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        while not app.status.state.startswith("translating "):
+            await pilot.pause(0.02)
+        await pilot.press("escape")
+        await _settle(app, pilot)  # fails while the state still says the worker is busy
+        assert not isinstance(app.screen, ArticleScreen) and app.status.state == "ready"

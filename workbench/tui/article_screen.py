@@ -67,7 +67,8 @@ class ArticleScreen(WorkbenchScreen[None]):
         Binding("right,l", "word(1)", "Next word", show=False),
         Binding("left,h", "word(-1)", "Previous word", show=False),
         Binding("tab", "swap_side", "Source/target words", show=False),
-        Binding("enter,e", "edit", "Edit", key_display="e"),
+        Binding("e", "edit", "Edit", priority=True),  # in order with the keys typed after it
+        Binding("enter", "edit", "Edit", show=False),
         Binding("a", "approve", "Approve+next"),
         Binding("u", "undo", "Undo"),
         Binding("U", "redo", "Redo", show=False),
@@ -143,7 +144,8 @@ class ArticleScreen(WorkbenchScreen[None]):
         self.grid.set_rows(segments, self.bench.article_flags(self.article_id))
         self._move_to(self._first_visible())
         self._show_drafts()
-        if any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments):
+        untranslated = any(s.status is Status.UNTRANSLATED and s.kind.value == "body" for s in segments)
+        if untranslated and self.is_current:  # not when the reader left before the screen mounted
             self.action_translate()
 
     # --- cursor ---------------------------------------------------------------------------
@@ -402,7 +404,13 @@ class ArticleScreen(WorkbenchScreen[None]):
         self.editor = InlineEditor(self.drafts.get(row.segment.id, saved), saved)
         self.query_one("#grid").mount(self.editor)
         self.grid.attach_editor(self.cursor, self.editor)
-        self.editor.focus()
+        # At once, not after the mount: the keys typed after `e` (a terminal sends them in one
+        # burst) go where the focus is when the app reads them, and they are the editor's.
+        self.set_focus(self.editor, scroll_visible=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With the editor open, `e` (a priority key, see BINDINGS) is a letter to type."""
+        return not (action == "edit" and self.editor is not None)
 
     @on(InlineEditor.Resized)
     def _editor_resized(self, message: InlineEditor.Resized) -> None:
@@ -639,7 +647,7 @@ class ArticleScreen(WorkbenchScreen[None]):
             nonlocal reported
             reported = report
             self.post_message(TranslationProgress(report.done, report.segments, bench.translators_loaded()))
-            if worker.is_cancelled:
+            if worker.is_cancelled or not self.is_attached:  # cancelled, or the screen left
                 raise Cancelled("translation cancelled")
 
         try:
@@ -715,7 +723,10 @@ class ArticleScreen(WorkbenchScreen[None]):
         if self.query_one(SummaryPane).shown:
             self.action_toggle_summary()
             return
-        self.workers.cancel_group(self, "translate")
+        if self.workers.cancel_group(self, "translate"):
+            # The worker stops at its next batch, but its messages come to this screen, which is
+            # gone by then: the app's state is said here, and the list shows it as ready.
+            self.workbench_app.set_state("cancelled")
         self.app.pop_screen()
 
     def action_help(self) -> None:

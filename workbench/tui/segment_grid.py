@@ -225,7 +225,8 @@ class SegmentGrid(ScrollView, can_focus=False):
         self._place_editor()
 
     def on_resize(self, event: events.Resize) -> None:
-        """Rows wrap anew at the new width; the cursor's row stays in view."""
+        """Rows wrap anew at the new width; the cursor's row stays in view (also when the
+        grid shrinks because the segment info under it took another line)."""
         self._relayout()
         cursor = next((index for index, row in enumerate(self.rows) if row.cursor), None)
         if cursor is not None:
