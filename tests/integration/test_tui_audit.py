@@ -128,3 +128,16 @@ def test_the_cli_names_the_segment_by_the_number_it_was_given(tmp_path, capsys) 
     assert cli.main([*workspace, "edit", "2", "4", "  "]) == 1
     error = capsys.readouterr().err
     assert "segment 4 cannot be saved as an empty translation" in error, error
+
+
+async def test_notices_leave_the_segment_info_and_status_lines_in_view(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("d")  # says "diff against the machine translation on"
+        await pilot.pause(0.2)
+        toasts = list(app.screen.query("Toast"))
+        assert toasts
+        for name in ("#segment-info", "#progress-line", "#status-bar"):
+            line = screen.query_one(name).region
+            assert not any(toast.region.overlaps(line) for toast in toasts), name
