@@ -141,3 +141,39 @@ async def test_notices_leave_the_segment_info_and_status_lines_in_view(open_app,
         for name in ("#segment-info", "#progress-line", "#status-bar"):
             line = screen.query_one(name).region
             assert not any(toast.region.overlaps(line) for toast in toasts), name
+
+
+async def test_undoing_a_replace_names_segments_as_the_reader_counts_them(open_app, article_file) -> None:
+    from workbench.tui.article_screen import ArticleScreen
+
+    app = open_app([SEEDS / "002_e2235c48d83a146a.txt", article_file])  # ids differ from numbers
+    notices = _record_notices(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press(*"beteiligung")
+        screen = await _open_article(app, pilot)
+        assert isinstance(screen, ArticleScreen) and screen.rows[0].segment.id > 1
+        screen._replace("Russia", "Moscow")
+        changed = [i for i, row in enumerate(screen.rows) if row.segment.id in screen.last_replace]
+        first = screen.rows[changed[0]]
+        app.bench.undo_segment(first.segment.id)  # taken back elsewhere: nothing left to undo here
+        screen.reload_segments()
+        await pilot.press("ctrl+z")
+        said = next(n for n in notices if "nothing left to undo" in n)
+        assert said.startswith(f"segment {changed[0] + 1} ") and first.segment.id != changed[0] + 1
+
+
+async def test_history_lists_the_newest_change_first(open_app, article_file) -> None:
+    from workbench.tui.dialogs import HistoryDialog
+
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        segment_id = screen.current.segment.id
+        for text in ("First edit.", "Second edit.", "Third edit."):
+            app.bench.edit_segment(segment_id, text)
+        screen.reload_segments()
+        await pilot.press("H")
+        assert isinstance(app.screen, HistoryDialog)
+        lines = [str(s.render()) for s in app.screen.query("Static") if "→" in str(s.render())]
+        assert "Third edit." in lines[0] and "First edit." in lines[-1]

@@ -88,9 +88,9 @@ class ArticleScreen(WorkbenchScreen[None]):
         Binding("H", "history", "History", show=False),
         Binding("t", "translate", "Translate"),
         Binding("x", "cancel", "Cancel translation", show=False),
-        Binding("b", "toggle_boilerplate", "Boilerplate", show=False),
+        Binding("b", "toggle_boilerplate", "Show or hide boilerplate", show=False),
         Binding("s", "toggle_summary", "Summary"),
-        Binding("B", "flip_block", "Body/boilerplate", show=False),
+        Binding("B", "flip_block", "Mark the block body or boilerplate", show=False),
         Binding("f1,question_mark", "help", "Help", key_display="F1"),
         Binding("escape,q", "back", "Back to the list", show=False),
     ]
@@ -315,12 +315,13 @@ class ArticleScreen(WorkbenchScreen[None]):
         row.show(segment, self.bench.flags(segment))
         self._describe_current()
 
-    def _for_reader(self, message: str) -> str:
-        """A service message with the segment's number as the reader counts it, not its id."""
-        row = self.current
+    def _for_reader(self, message: str, row: SegmentRow | None = None) -> str:
+        """A service message about `row` (the current one by default) with the segment's number
+        as the reader counts it, not its id."""
+        row = row or self.current
         if row is None:
             return message
-        number = self.cursor + 1
+        number = self.rows.index(row) + 1
         return message.replace(f"segment {row.segment.id} ", f"segment {number} ")
 
     def action_approve(self) -> None:
@@ -387,7 +388,7 @@ class ArticleScreen(WorkbenchScreen[None]):
             try:
                 self.bench.undo_segment(segment_id, expected_version=row.segment.version)
             except WorkbenchError as error:
-                self.notify(str(error), severity="warning")
+                self.notify(self._for_reader(str(error), row), severity="warning")
         self.notify(f"undid the replace in {len(self.last_replace)} translations")
         self.last_replace = []
         self.reload_segments()

@@ -57,9 +57,9 @@ class HistoryDialog(ModalScreen[None]):
             with VerticalScroll():
                 if not self.history:
                     yield Static("No changes yet: the text is the machine translation.")
-                for edit in self.history:
+                for edit in reversed(self.history):  # newest first: in view however long the list
                     yield Static(_history_line(edit))
-            yield Static("escape close", classes="dialog-hint")
+            yield Static("newest first · escape close", classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
