@@ -326,14 +326,17 @@ async def test_cancel_while_the_model_loads_says_so_truthfully(workspace_dir, ti
             states: list[str] = []
             app.watch(app, "status", lambda status: states.append(status.state), init=False)
             await pilot.press("enter")
-            for _ in range(100):
+            for _ in range(500):  # a machine busy with earlier tests' threads opens it slowly
                 await pilot.pause(0.02)
-                if app.status.state == "loading model…":
+                if isinstance(app.screen, ArticleScreen) and app.status.state == "loading model…":
                     break
+            else:
+                raise AssertionError(f"the article never said 'loading model…': {states}")
             await pilot.press("x")
             await _settle(app, pilot)
             # From x on: "cancelling…" until the worker stops (never "cancelled" before, never
             # a progress count in between), then "cancelled".
+            assert "cancelling…" in states, states
             after = states[states.index("cancelling…") :]
             assert after[-1] == "cancelled" and set(after[:-1]) == {"cancelling…"}, states
             assert any(n.startswith("translation cancelled after ") for n in notices)
