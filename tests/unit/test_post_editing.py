@@ -131,8 +131,12 @@ def test_replace_plan_and_search_matches(bench, article) -> None:
     assert [(r.number, r.old, r.new) for r in plan] == [
         (n, s.target, s.target.replace("MT", "Text")) for n, s in body
     ]
-    assert plan_replacements(segments, "mt", "x") == []  # replace keeps case: no match
-    assert matches(segments, "mt 1", in_source=False) == [1]  # search ignores case
+    # Smart case, the same for both: lower case ignores case, a capital makes it exact.
+    assert [r.new for r in plan_replacements(segments, "mt", "x")] == [
+        s.target.replace("MT", "x") for _, s in body
+    ]
+    assert plan_replacements(segments, "Mt", "x") == [] and matches(segments, "Mt", in_source=False) == []
+    assert matches(segments, "mt 1", in_source=False) == [1]
     assert matches(segments, "kreml", in_source=True) == [
         i for i, s in enumerate(segments) if "Kreml" in s.source
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -54,8 +54,8 @@ class SearchDialog(ModalScreen[SearchRequest | None]):
             yield Static(id="search-summary")
             yield OptionList(id="preview")
             yield Static(
-                "enter go to next match · ctrl+r replace all (ctrl+z undoes it) · "
-                "ctrl+o sources/translations · tab next field · escape close",
+                "lower case finds any case · enter go to next match · ctrl+r replace all "
+                "(ctrl+z undoes it) · ctrl+o sources/translations · tab next field · escape close",
                 classes="dialog-hint",
             )
 
@@ -63,19 +63,27 @@ class SearchDialog(ModalScreen[SearchRequest | None]):
         self.query_one("#find", Input).focus()
         self._preview()
 
+    def _replacing(self) -> bool:
+        """A replacement is typed, or its field has the focus (an empty one deletes the matches):
+        then the preview shows each translation as it would become, and ctrl+r does that."""
+        field = self.query_one("#replace", Input)
+        return not self.in_source and (bool(field.value) or field.has_focus)
+
     @on(Input.Changed)
+    @on(events.DescendantFocus)
     def _preview(self) -> None:
         """Matches as you type; with a replacement, each translation as it would become."""
         find, replace = self._find(), self.query_one("#replace", Input).value
         preview = self.query_one("#preview", OptionList)
         preview.clear_options()
-        if replace and not self.in_source:
+        if self._replacing():
             plan = plan_replacements(self.segments, find, replace)
             lines = [
                 Text.assemble((f"{r.number:>4} ", "bold"), (r.old, "strike dim"), "\n   → ", r.new)
                 for r in plan
             ]
             summary = f"{len(plan)} translation{'s' if len(plan) != 1 else ''} would change"
+            summary += "" if replace else " (the matches deleted)"
         else:
             found = matches(self.segments, find, self.in_source)
             side = "source" if self.in_source else "translation"
@@ -84,7 +92,7 @@ class SearchDialog(ModalScreen[SearchRequest | None]):
                 for i in found
             ]
             lines = [Text.assemble((f"{i + 1:>4} ", "bold"), text) for i, text in texts]
-            summary = f"{len(found)} {side}{'s' if len(found) != 1 else ''} match" if find else ""
+            summary = f"{len(found)} {side}{' matches' if len(found) == 1 else 's match'}" if find else ""
         preview.add_options(Option(line) for line in lines[:PREVIEW_LIMIT])
         self.query_one("#search-summary", Static).update(summary)
 
@@ -96,10 +104,13 @@ class SearchDialog(ModalScreen[SearchRequest | None]):
             self.dismiss(SearchRequest(self._find(), None, self.in_source))
 
     def action_replace(self) -> None:
-        replace = self.query_one("#replace", Input).value
+        """Replace what the preview shows; never unseen: a replace nobody previewed is refused."""
         if self.in_source:
             self.notify("sources are not edited: ctrl+o to replace in translations", severity="warning")
+        elif not self._replacing():
+            self.notify("type the replacement first (tab goes to it); its preview shows what changes")
         elif self._find():
+            replace = self.query_one("#replace", Input).value
             self.dismiss(SearchRequest(self._find(), replace, in_source=False))
 
     def action_toggle_side(self) -> None:
