@@ -191,6 +191,11 @@ class Translations:
         if on_progress:
             on_progress(report)
         missing = list(dict.fromkeys(s.source for s in group if s.source not in cached))
+        if missing and on_progress and not route.pivoted:
+            # The model loads here rather than inside the first batch, and progress is said once
+            # it is there: a cancel asked for while it loaded stops the run before any batch.
+            self.registry.translator_for(route.steps[0])
+            on_progress(report)
         for results in self._machine_batches(route, missing, first):
             ids = [sid for source, _ in results for sid in ids_by_source.get(source, ())]
             self.store.put_translations(route.key, results, ids if reviewed else [])
