@@ -220,6 +220,8 @@ class Edit:
     new_status: Status
     reviewer: str
     at: str
+    step: str | None = None
+    """None for a change; "undo" or "redo" for a row that stepped back or forward."""
 
 
 @dataclass

@@ -267,7 +267,10 @@ async def test_suggestion_from_memory_is_taken_with_enter(open_app, article_file
         )
 
 
-async def test_save_over_a_change_made_elsewhere_keeps_both(open_app, article_file) -> None:
+@pytest.mark.parametrize("key", ["ctrl+s", "enter"])
+async def test_save_over_a_change_made_elsewhere_keeps_both(open_app, article_file, key) -> None:
+    """Either way of saving keeps both texts; Enter stays on the conflicted segment instead of
+    moving on, so the reviewer sees what happened."""
     app = open_app([article_file])
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
@@ -279,7 +282,7 @@ async def test_save_over_a_change_made_elsewhere_keeps_both(open_app, article_fi
         notices = _record_notices(app)
         await pilot.press("e")
         app.screen.query_one(TextArea).text = "My text."
-        await pilot.press("ctrl+s")
+        await pilot.press(key)
         await pilot.pause()
         assert screen.current.segment.target == "The other reviewer's text."
         assert any("changed meanwhile" in notice for notice in notices)
@@ -348,19 +351,44 @@ async def test_boilerplate_rows_are_collapsible_and_can_be_flipped(open_app, art
             await pilot.press("down")
         await pilot.press("B")
         assert screen.current.segment.kind.value == "body"
+        # Hiding boilerplate, or flipping the row into it while hidden, leaves the cursor on the
+        # nearest shown row above, not back at the top.
+        flipped = screen.cursor
+        await pilot.press("B", "b")
+        shown = [i for i in range(len(screen.rows)) if screen.grid.shows(i)]
+        assert flipped not in shown and screen.cursor == max(i for i in shown if i < flipped)
+        await pilot.press("down", "B")
+        hidden_now = [i for i in range(len(screen.rows)) if not screen.grid.shows(i)]
+        assert screen.grid.shows(screen.cursor) and screen.rows[screen.cursor].cursor
+        assert len(hidden_now) > len(boilerplate)
 
 
 async def test_help_screen_and_command_palette_list_the_actions(open_app, article_file) -> None:
+    """Each action once, its keys as the footer writes them; help shows the editor's keys and
+    the keys that work everywhere, and scrolls with its close hint in view at 80x24."""
     app = open_app([article_file])
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open_article(app, pilot)
+        commands = {command.title: command for command in app.get_system_commands(screen)}
         titles = [command.title for command in app.get_system_commands(screen)]
         for action in ("Edit", "Approve+next", "Revert to machine translation", "Undo", "Redo", "History",
                        "Translate", "Cancel translation", "Next flagged", "Next untranslated"):  # fmt: skip
-            assert action in titles
+            assert titles.count(action) == 1, action
+        assert commands["Next untranslated"].help == "key: ]" and commands["Edit"].help == "key: e ⏎"
+        assert "Keys" not in titles and commands["Quit"].callback == app.action_quit
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        assert {b.description for b in app.screen.help_bindings} >= {"Approve+next", "Edit"}
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        sections = dict(help_screen.sections)
+        assert {k.description for k in sections["in an article"]} >= {"Approve+next", "Edit"}
+        assert {k.keys for k in sections["in the editor"]} >= {"⏎", "^s", "esc"}
+        assert {k.keys for k in sections["everywhere"]} >= {"^o", "^t", "^p", "^q"}
+        hint = help_screen.query_one(".dialog-hint")
+        assert hint.region.bottom <= app.size.height and hint.region.height == 1
+        keys = help_screen.query_one("#help-keys")
+        assert keys.max_scroll_y > 0  # more keys than lines: it scrolls
+        await pilot.press("pagedown")
+        assert keys.scroll_y > 0
         await pilot.press("escape")
         assert app.screen is screen
 

@@ -141,6 +141,9 @@ async def test_notices_leave_the_segment_info_and_status_lines_in_view(open_app,
         for name in ("#segment-info", "#progress-line", "#status-bar"):
             line = screen.query_one(name).region
             assert not any(toast.region.overlaps(line) for toast in toasts), name
+        await pilot.press("e")  # the editor's row is not hidden under a notice already read
+        await pilot.pause(0.2)
+        assert not list(app.screen.query("Toast"))
 
 
 async def test_undoing_a_replace_names_segments_as_the_reader_counts_them(open_app, article_file) -> None:
@@ -156,11 +159,33 @@ async def test_undoing_a_replace_names_segments_as_the_reader_counts_them(open_a
         screen._replace("Russia", "Moscow")
         changed = [i for i, row in enumerate(screen.rows) if row.segment.id in screen.last_replace]
         first = screen.rows[changed[0]]
-        app.bench.undo_segment(first.segment.id)  # taken back elsewhere: nothing left to undo here
+        app.bench.undo_segment(first.segment.id)  # changed elsewhere after the replace
         screen.reload_segments()
         await pilot.press("ctrl+z")
-        said = next(n for n in notices if "nothing left to undo" in n)
+        said = next(n for n in notices if "changed after the replace" in n)
         assert said.startswith(f"segment {changed[0] + 1} ") and first.segment.id != changed[0] + 1
+
+
+async def test_undoing_a_replace_keeps_an_edit_made_after_it(open_app, article_file) -> None:
+    """ctrl+z takes back the replace, not a reviewer's later edit of one of its segments."""
+    app = open_app([article_file])
+    notices = _record_notices(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        before = {row.segment.id: row.segment.target for row in screen.rows}
+        screen._replace("Russia", "Moscow")
+        replaced = [row for row in screen.rows if row.segment.id in screen.last_replace]
+        assert len(replaced) >= 2
+        mine = replaced[0].segment.id
+        screen._move_to(screen.rows.index(replaced[0]))
+        await pilot.press("e", "end", *" mine", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        after = {row.segment.id: row.segment.target for row in screen.rows}
+        assert after[mine].endswith(" mine") and "Moscow" in after[mine]
+        assert all(after[row.segment.id] == before[row.segment.id] for row in replaced[1:])
+        assert f"undid the replace in {len(replaced) - 1} translation" in " ".join(notices)
 
 
 async def test_history_lists_the_newest_change_first(open_app, article_file) -> None:
@@ -177,3 +202,6 @@ async def test_history_lists_the_newest_change_first(open_app, article_file) -> 
         assert isinstance(app.screen, HistoryDialog)
         lines = [str(s.render()) for s in app.screen.query("Static") if "→" in str(s.render())]
         assert "Third edit." in lines[0] and "First edit." in lines[-1]
+        await pilot.press("escape", "u", "U", "H")  # undo and redo rows say what they were
+        lines = [str(s.render()) for s in app.screen.query("Static") if "→" in str(s.render())]
+        assert "(redo)" in lines[0] and "(undo)" in lines[1] and "(undo)" not in lines[2]

@@ -112,24 +112,47 @@ async def test_the_cursor_row_stays_in_view_when_the_segment_info_grows(open_app
         assert "memory 100%: A memory text." in str(screen.query_one("#segment-info").render())
 
 
+async def _burst(app, pilot, keys: list[str]) -> None:
+    """Keys as a terminal sends a fast typist's keys: all queued before the app reads the first."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, " " if key == "space" else (key if len(key) == 1 else None)))
+    for _ in range(5):
+        await pilot.pause()
+
+
 async def test_keys_typed_right_after_e_go_into_the_editor(open_app, article_file) -> None:
     """A terminal sends `e` and the next letters in one burst: none of them may act on the grid
     (an `a` would approve) or be lost before the editor has the focus."""
-    from textual import events
-
     app = open_app([article_file])
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open_article(app, pilot)
         await pilot.press("down")
         row = screen.current
         before = (row.segment.status, row.segment.target)
-        for key in ["e", "end", "space", "a", "n", "d"]:  # as one burst, no pause in between
-            app.post_message(events.Key(key, " " if key == "space" else (key if len(key) == 1 else None)))
-        for _ in range(5):
-            await pilot.pause()
+        await _burst(app, pilot, ["e", "end", "space", "a", "n", "d"])
         assert screen.editor is not None and screen.editor.has_focus
         assert screen.editor.text == f"{before[1]} and"
         assert (row.segment.status, row.segment.target) == before and not screen.show_diff
+
+
+async def test_keys_typed_before_e_and_after_enter_keep_their_order(open_app, article_file) -> None:
+    """`j j e` in one burst edits the row two below, not the one the cursor was on; the letters
+    typed right after Enter go into the editor Enter opens."""
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await pilot.press("home")
+        start = screen.cursor
+        await _burst(app, pilot, ["j", "j", "e"])
+        assert screen.editor is not None and screen.edit_row is screen.rows[screen.cursor]
+        shown = [i for i in range(len(screen.rows)) if screen.grid.shows(i)]
+        assert screen.cursor == shown[shown.index(start) + 2]
+        await pilot.press("escape")
+        await _burst(app, pilot, ["k", "enter", "end", "space", "f", "a", "s", "t"])
+        assert screen.editor is not None and screen.editor.text.endswith(" fast")
+        assert screen.edit_row is screen.rows[shown[shown.index(start) + 1]]
 
 
 async def test_leaving_an_article_at_once_stops_its_translation(open_app, tmp_path) -> None:
@@ -167,3 +190,20 @@ async def test_leaving_while_it_translates_leaves_the_list_ready(open_app, tmp_p
         await pilot.press("escape")
         await _settle(app, pilot)  # fails while the state still says the worker is busy
         assert not isinstance(app.screen, ArticleScreen) and app.status.state == "ready"
+
+
+async def test_the_segment_info_grows_with_its_wrapped_lines(open_app, article_file) -> None:
+    """The info line wraps at the terminal's width; its box takes the wrapped height, so the end
+    of a long flag reason is in view (it used to take only the explicit line breaks)."""
+    from workbench.records import Flag
+
+    app = open_app([article_file])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_article(app, pilot)
+        reason = "length ratio 0.39 to the source, " * 4 + "and this is where the reason ends"
+        screen.current.flags = (Flag("length", reason),)
+        screen._describe_current()
+        await pilot.pause()
+        box = screen.query_one("#segment-info")
+        drawn = " ".join(strip.text for strip in box.render_lines(box.region.reset_offset))
+        assert box.region.height >= 3 and "where the reason ends" in " ".join(drawn.split())

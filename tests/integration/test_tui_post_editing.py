@@ -59,6 +59,25 @@ async def test_quitting_with_an_unsaved_edit_asks(open_app, article_file) -> Non
     assert screen.current.segment.target == "Not saved yet."
 
 
+async def test_a_second_quit_or_the_palette_quit_never_pass_the_question(open_app, article_file) -> None:
+    """ctrl+q pressed again while the question is up, or Quit picked in the palette, asks (or
+    keeps asking) rather than quitting with the text unsaved."""
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_article(app, pilot)
+        await _type_into_editor(pilot, screen, "Typed, not saved.")
+        await pilot.press("ctrl+q", "ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, UnsavedDialog)
+        await pilot.press("k")
+        quit_command = next(c for c in app.get_system_commands(screen) if c.title == "Quit")
+        await quit_command.callback()
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, UnsavedDialog)
+        await pilot.press("k")
+        assert app.screen is screen and screen.editor.text == "Typed, not saved."
+
+
 async def test_a_draft_survives_a_crash_and_comes_back_in_the_editor(open_app, article_file) -> None:
     app = open_app([article_file])
     async with app.run_test(size=(120, 40)) as pilot:
@@ -171,6 +190,14 @@ async def test_navigation_keys_always_move(open_app) -> None:
         assert screen.cursor == shown[-1]
         await pilot.press("pageup")
         assert screen.cursor < shown[-1]
+        # Paging from the top shows every row on the way: the row it lands on held the first
+        # line below the view, and comes to the top.
+        await pilot.press("home")
+        grid = screen.grid
+        seen = {i for i in shown if grid.row_region(i).bottom <= grid.scroll_y + grid.size.height}
+        await pilot.press("pagedown")
+        assert screen.cursor > shown[0] and all(i in seen for i in shown if i < screen.cursor)
+        assert grid.scroll_y == grid.row_region(screen.cursor).y or grid.scroll_y == grid.max_scroll_y
         flagged = [i for i in shown if screen.rows[i].flags]
         await pilot.press("home", "right_square_bracket")  # nothing untranslated: it says so
         assert screen.cursor == shown[0]
@@ -270,6 +297,16 @@ async def test_search_previews_replaces_as_one_step_and_undoes_it(open_app, arti
         await pilot.press("ctrl+z")
         assert {r.segment.id: r.segment.target for r in screen.rows} == before
         assert all(r.segment.status is Status.MT for r in holding)
+        # An empty replacement: ctrl+r from the find field is refused, the preview not seen;
+        # in the (empty) replace field the preview shows the deletions, and ctrl+r makes them.
+        await pilot.press("slash", *["backspace"] * 6, *"russia", "ctrl+r")
+        assert isinstance(app.screen, SearchDialog) and any("type the replacement" in n for n in notices)
+        await pilot.press("tab")
+        summary = str(app.screen.query_one("#search-summary").render())
+        assert summary == f"{len(holding)} translations would change (the matches deleted)"
+        await pilot.press("ctrl+r")
+        for row in holding:
+            assert row.segment.target == " ".join(before[row.segment.id].replace("Russia", "").split())
 
 
 async def test_list_filter_matches_all_words_and_the_list_keeps_its_row(open_app) -> None:
@@ -304,9 +341,19 @@ async def test_help_is_f1_everywhere_and_a_missing_outlet_leaves_no_gap(open_app
         screen = await _open_article(app, pilot)
         article_keys = {b.action: b.key for b in screen.BINDINGS}
         assert list_keys["help"] == "f1" and article_keys["help"].split(",")[0] == "f1"
-        title = str(screen.query_one("#article-title").render())
         assert screen.bench.article(screen.article_id).outlet is None
-        assert title.endswith("  de") and "·" not in title
+        assert str(screen.query_one("#article-place").render()) == "de"
+
+
+async def test_a_long_title_gives_way_to_the_outlet(open_app, article_file) -> None:
+    app = open_app([article_file])
+    async with app.run_test(size=(64, 24)) as pilot:  # too narrow for the whole title
+        screen = await _open_article(app, pilot)
+        place = screen.query_one("#article-place")
+        assert str(place.render()) == "Keystone-SDA · de" and place.region.right <= 64
+        title = screen.query_one("#article-title")
+        assert title.region.right <= place.region.x
+        assert "…" in "".join(s.text for s in title.render_lines(title.region.reset_offset))
 
 
 async def test_cancel_while_the_model_loads_says_so_truthfully(workspace_dir, tiny_model, tmp_path) -> None:
@@ -339,4 +386,10 @@ async def test_cancel_while_the_model_loads_says_so_truthfully(workspace_dir, ti
             assert "cancelling…" in states, states
             after = states[states.index("cancelling…") :]
             assert after[-1] == "cancelled" and set(after[:-1]) == {"cancelling…"}, states
-            assert any(n.startswith("translation cancelled after ") for n in notices)
+            assert any(n.startswith("translation cancelled after 0 of ") for n in notices), notices
+            screen = app.screen
+            assert isinstance(screen, ArticleScreen)
+            # Not even the rows on screen: the run stopped as soon as the model was there.
+            assert all(row.segment.status is Status.UNTRANSLATED for row in screen.rows), [
+                row.segment.status for row in screen.rows
+            ]

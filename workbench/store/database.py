@@ -475,22 +475,20 @@ class Store:
             )
 
     def history(self, segment_id: int) -> list[Edit]:
-        rows = self._db.execute(
-            "SELECT segment_id, old_target, new_target, old_status, new_status, reviewer, at"
-            " FROM edits WHERE segment_id = ? ORDER BY id",
-            (segment_id,),
-        )
-        return [Edit(r[0], r[1], r[2], Status(r[3]), Status(r[4]), r[5], r[6]) for r in rows]
+        return self._edits("e.segment_id = ?", segment_id)
 
     def article_history(self, article_id: int) -> list[Edit]:
         """Every history row of an article's current segments, oldest first."""
+        return self._edits("s.article_id = ? AND s.block_id IS NOT NULL", article_id)
+
+    def _edits(self, where: str, value: int) -> list[Edit]:
         rows = self._db.execute(
             "SELECT e.segment_id, e.old_target, e.new_target, e.old_status, e.new_status, e.reviewer,"
-            " e.at FROM edits e JOIN segments s ON s.id = e.segment_id WHERE s.article_id = ?"
-            " AND s.block_id IS NOT NULL ORDER BY e.id",
-            (article_id,),
+            f" e.at, e.step FROM edits e JOIN segments s ON s.id = e.segment_id WHERE {where}"
+            " ORDER BY e.id",
+            (value,),
         )
-        return [Edit(r[0], r[1], r[2], Status(r[3]), Status(r[4]), r[5], r[6]) for r in rows]
+        return [Edit(r[0], r[1], r[2], Status(r[3]), Status(r[4]), r[5], r[6], r[7]) for r in rows]
 
     def suggestions(self, segment_id: int) -> list[tuple[str, str]]:
         """(text, origin) of the texts kept beside a segment after conflicting saves."""

@@ -26,6 +26,8 @@ from workbench.tui.article_list_screen import ArticleListScreen
 from workbench.tui.article_screen import ArticleScreen
 from workbench.tui.dialogs import HelpScreen, UnsavedDialog
 from workbench.tui.import_dialog import ImportDialog, ImportRequest, fetch_request
+from workbench.tui.inline_editor import InlineEditor
+from workbench.tui.key_help import KeyHelp, described_keys
 from workbench.tui.messages import (
     AdaptFailed,
     AdaptFinished,
@@ -35,6 +37,10 @@ from workbench.tui.messages import (
     WebImportProgress,
 )
 from workbench.tui.status import StatusLine
+
+PALETTE_HELP = KeyHelp("^p", "command palette: every action by name", "command_palette")
+QUIT_HELP = KeyHelp("^q", "quit (asks first about an unsaved edit)", "quit")
+LINE_BREAK_HELP = KeyHelp("shift+⏎", "no line break: a segment is one line (it says so)", "")
 
 
 class WorkbenchApp(App[None]):
@@ -176,17 +182,21 @@ class WorkbenchApp(App[None]):
         self.notify(f"{message.adapted.line()}; new translations use it", timeout=12)
 
     async def action_quit(self) -> None:
-        """Quit; with an unsaved edit open, ask first (keep editing / discard / save)."""
-        screen = self.screen
-        if isinstance(screen, ArticleScreen) and screen.has_unsaved_edit():
-            self.push_screen(UnsavedDialog("Quit with a changed translation not saved?"), self._quit_after)
+        """Quit; with an unsaved edit open in any article, ask first (keep editing / discard /
+        save). While a question is on top, ctrl+q waits for its answer: it never quits past it."""
+        if isinstance(self.screen, UnsavedDialog):
+            self.bell()
+            return
+        editing = next(
+            (s for s in self.screen_stack if isinstance(s, ArticleScreen) and s.has_unsaved_edit()), None
+        )
+        if editing is not None:
+            question = UnsavedDialog("Quit with a changed translation not saved?")
+            self.push_screen(question, partial(self._quit_after, editing))
             return
         self.exit()
 
-    def _quit_after(self, choice: str | None) -> None:
-        screen = self.screen
-        if not isinstance(screen, ArticleScreen):
-            return
+    def _quit_after(self, screen: ArticleScreen, choice: str | None) -> None:
         if choice == "discard":
             screen.discard_edit()
             self.exit()
@@ -215,25 +225,35 @@ class WorkbenchApp(App[None]):
         self.notify(message, severity="error", timeout=12)
 
     def show_help(self, screen: Screen[None]) -> None:
-        title = "article" if isinstance(screen, ArticleScreen) else "article list"
-        self.push_screen(HelpScreen(title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
+        """The screen's keys, the editor's in an article, and the keys that work everywhere."""
+        if isinstance(screen, ArticleScreen):
+            sections = [
+                ("in an article", described_keys(self, screen.BINDINGS)),
+                ("in the editor", [*described_keys(self, InlineEditor.BINDINGS), LINE_BREAK_HELP]),
+            ]
+            title = "article"
+        else:
+            sections, title = [("in the list", described_keys(self, screen.BINDINGS))], "article list"
+        everywhere = [*described_keys(self, self.BINDINGS), PALETTE_HELP, QUIT_HELP]
+        self.push_screen(HelpScreen(title, [*sections, ("everywhere", everywhere)]))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every described binding of the current screen is also a palette command."""
-        yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Adapt the model", "fine-tune on the approved translations (key: ctrl+t)", self.action_adapt_model
-        )
-        yield SystemCommand(
-            "Import from the web", "pages by URL, or feeds (key: ctrl+o)", self.action_import_web
-        )
-        for binding in getattr(screen, "BINDINGS", []):
-            if binding.description and not binding.action.startswith("app."):
-                yield SystemCommand(
-                    binding.description,
-                    f"key: {binding.key_display or binding.key.split(',')[0]}",
-                    partial(screen.run_action, binding.action),
-                )
+        """Every described binding of the current screen is also a palette command; Textual's
+        own Quit asks about an unsaved edit here, and its Keys panel gives way to Help."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand("Quit", "asks first about an unsaved edit (key: ^q)", self.action_quit)
+            elif command.title != "Keys":
+                yield command
+        sources: list[tuple[App[None] | Screen[object], list[KeyHelp]]] = [
+            (self, described_keys(self, self.BINDINGS)),
+            (screen, described_keys(self, getattr(screen, "BINDINGS", []))),
+        ]
+        for namespace, keys in sources:
+            for key in keys:
+                if not key.action.startswith("app."):
+                    run = partial(namespace.run_action, key.action)
+                    yield SystemCommand(key.description, f"key: {key.keys}", run)
 
 
 def run_app(workspace: Workspace, paths: list[Path]) -> int:

@@ -10,8 +10,10 @@ starts before the screen's first paint.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,6 +42,10 @@ from workbench.tui.segment_row import SegmentRow, WordFocus, word_count
 from workbench.tui.status import StatusBar
 from workbench.tui.summary_pane import SummaryPane
 
+LIST_KEYS_ACTIONS = frozenset({"move", "page", "end", "edit_by_enter"})
+"""Grid actions whose keys (arrows, pages, Home/End, Enter) the summary's list keeps while it
+has the focus: there they pick a summary sentence."""
+
 SCREEN_CHROME_LINES = 8
 """Header, column heads, segment info (two lines), progress, status bar and footer: the lines
 that are not the list."""
@@ -53,46 +59,65 @@ DRAFT_DELAY_S = 0.4
 """A draft is written this long after the last key, so typing does not write on every key."""
 
 
+class Saved(Enum):
+    """How a save ended: saved; kept as a suggestion beside a conflicting save; not saved (the
+    text stays in the editor)."""
+
+    YES = "yes"
+    AS_SUGGESTION = "as a suggestion"
+    NO = "no"
+
+
+def grid_key(keys: str, action: str, description: str, shown: bool = False) -> Binding:
+    """A key of the grid: a priority binding (see `ArticleScreen.BINDINGS`), in the footer if shown."""
+    return Binding(keys, action, description, show=shown, priority=True)
+
+
 class ArticleScreen(WorkbenchScreen[None]):
     AUTO_FOCUS = ""
     """The screen's keys work unfocused; auto-focus would hand them to a closing editor."""
 
+    # The grid's keys are priority keys: the app runs them as it reads them, in the order typed,
+    # so `j j e` edits the third row and the letters typed right after `e` or Enter go into the
+    # editor it opens. They give way (`check_action`) to the editor while it is open and to the
+    # summary's list for the keys that list has. Help stays an ordinary key, so `?` types in
+    # the editor and F1 bubbles up from it.
     BINDINGS = [
-        Binding("down,j", "move(1)", "Next segment", show=False),
-        Binding("up,k", "move(-1)", "Previous segment", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home", "end(-1)", "First segment", show=False),
-        Binding("end", "end(1)", "Last segment", show=False),
-        Binding("right,l", "word(1)", "Next word", show=False),
-        Binding("left,h", "word(-1)", "Previous word", show=False),
-        Binding("tab", "swap_side", "Source/target words", show=False),
-        Binding("e", "edit", "Edit", priority=True),  # in order with the keys typed after it
-        Binding("enter", "edit", "Edit", show=False),
-        Binding("a", "approve", "Approve+next"),
-        Binding("u", "undo", "Undo"),
-        Binding("U", "redo", "Redo", show=False),
-        Binding("r", "revert", "Revert to machine translation", show=False),
-        Binding("n", "needs_work", "Needs work", show=False),
-        Binding("w", "seek('needing work', 1)", "Next needing work", show=False),
-        Binding("right_square_bracket", "seek('untranslated', 1)", "Next untranslated", show=False),
-        Binding("left_square_bracket", "seek('untranslated', -1)", "Previous untranslated", show=False),
-        Binding("right_curly_bracket", "seek('unreviewed', 1)", "Next unreviewed", show=False),
-        Binding("left_curly_bracket", "seek('unreviewed', -1)", "Previous unreviewed", show=False),
-        Binding("f", "seek('flagged', 1)", "Next flagged", show=False),
-        Binding("F", "seek('flagged', -1)", "Previous flagged", show=False),
-        Binding("slash", "search", "Search and replace", show=False),
-        Binding("ctrl+z", "undo_replace", "Undo the last replace", show=False),
-        Binding("g", "suggestions", "Suggestions", show=False),
-        Binding("d", "toggle_diff", "Diff against machine translation", show=False),
-        Binding("H", "history", "History", show=False),
-        Binding("t", "translate", "Translate"),
-        Binding("x", "cancel", "Cancel translation", show=False),
-        Binding("b", "toggle_boilerplate", "Show or hide boilerplate", show=False),
-        Binding("s", "toggle_summary", "Summary"),
-        Binding("B", "flip_block", "Mark the block body or boilerplate", show=False),
+        grid_key("down,j", "move(1)", "Next segment"),
+        grid_key("up,k", "move(-1)", "Previous segment"),
+        grid_key("pagedown", "page(1)", "Page down"),
+        grid_key("pageup", "page(-1)", "Page up"),
+        grid_key("home", "end(-1)", "First segment"),
+        grid_key("end", "end(1)", "Last segment"),
+        grid_key("right,l", "word(1)", "Next word"),
+        grid_key("left,h", "word(-1)", "Previous word"),
+        grid_key("tab", "swap_side", "Source/target words"),
+        grid_key("e", "edit", "Edit", shown=True),
+        grid_key("enter", "edit_by_enter", "Edit"),
+        grid_key("a", "approve", "Approve+next", shown=True),
+        grid_key("u", "undo", "Undo", shown=True),
+        grid_key("U", "redo", "Redo"),
+        grid_key("r", "revert", "Revert to machine translation"),
+        grid_key("n", "needs_work", "Needs work"),
+        grid_key("w", "seek('needing work', 1)", "Next needing work"),
+        grid_key("right_square_bracket", "seek('untranslated', 1)", "Next untranslated"),
+        grid_key("left_square_bracket", "seek('untranslated', -1)", "Previous untranslated"),
+        grid_key("right_curly_bracket", "seek('unreviewed', 1)", "Next unreviewed"),
+        grid_key("left_curly_bracket", "seek('unreviewed', -1)", "Previous unreviewed"),
+        grid_key("f", "seek('flagged', 1)", "Next flagged"),
+        grid_key("F", "seek('flagged', -1)", "Previous flagged"),
+        grid_key("slash", "search", "Search and replace"),
+        grid_key("ctrl+z", "undo_replace", "Undo the last replace"),
+        grid_key("g", "suggestions", "Suggestions"),
+        grid_key("d", "toggle_diff", "Diff against machine translation"),
+        grid_key("H", "history", "History"),
+        grid_key("t", "translate", "Translate", shown=True),
+        grid_key("x", "cancel", "Cancel translation"),
+        grid_key("b", "toggle_boilerplate", "Show or hide boilerplate"),
+        grid_key("s", "toggle_summary", "Summary", shown=True),
+        grid_key("B", "flip_block", "Mark the block body or boilerplate"),
+        grid_key("escape,q", "back", "Back to the list"),
         Binding("f1,question_mark", "help", "Help", key_display="F1"),
-        Binding("escape,q", "back", "Back to the list", show=False),
     ]
 
     def __init__(self, article_id: int) -> None:
@@ -114,8 +139,9 @@ class ArticleScreen(WorkbenchScreen[None]):
         self._reload_timer: Timer | None = None
         self._info_lines = -1
         self.last_search = ""
-        self.last_replace: list[int] = []
-        """The segments the last replace changed: ctrl+z takes them back as one step."""
+        self.last_replace: dict[int, int] = {}
+        """The segments the last replace changed, with the version it made: ctrl+z takes them
+        back as one step, leaving any changed since (its undo would take back the later change)."""
         self._rows_filled = False
 
     # --- layout ---------------------------------------------------------------------------
@@ -124,7 +150,8 @@ class ArticleScreen(WorkbenchScreen[None]):
         info = self.bench.article(self.article_id)
         with Horizontal(id="article-header"):
             place = " · ".join(part for part in (info.outlet, info.language) if part)
-            yield Static(f"{escape(info.title)}  [dim]{escape(place)}[/]", id="article-title")
+            yield Static(escape(info.title), id="article-title")
+            yield Static(escape(place), id="article-place")  # never cut: the title gives way
             yield ProgressBar(id="progress", show_eta=False)
         with Horizontal(id="article-body"):
             with Vertical(id="grid"):  # the heads sit over their columns, summary open or not
@@ -195,9 +222,10 @@ class ArticleScreen(WorkbenchScreen[None]):
         info = " · ".join(parts)
         if match is not None:
             info += f"\n[dim]memory {match.score:.0f}%:[/] {escape(match.text)}"
-        # A layout pass only when the info's height changes: the rest of the screen stays put.
-        lines = info.count("\n")
-        self.query_one("#segment-info", Static).update(info, layout=lines != self._info_lines)
+        # A layout pass only when the info's height (as it wraps) changes: the rest stays put.
+        box = self.query_one("#segment-info", Static)
+        lines = len(Text.from_markup(info).wrap(self.app.console, max(box.content_region.width, 10)))
+        box.update(info, layout=lines != self._info_lines)
         self._info_lines = lines
         self._show_progress()
 
@@ -244,9 +272,12 @@ class ArticleScreen(WorkbenchScreen[None]):
             self._move_to(target)
 
     def action_page(self, direction: int) -> None:
-        """A screenful of rows; near the end it stops at the last shown row, never nowhere."""
-        page = max(1, (self.size.height - SCREEN_CHROME_LINES) // 2)
-        self.action_move(direction * page)
+        """A screenful: the row just past the lines in view comes to the top, so paging skips no
+        row unseen; at either end it stops at the first or last shown row, never nowhere."""
+        target = self.grid.page_from(self.cursor, direction)
+        if target != self.cursor:
+            self._move_to(target)
+            self.grid.scroll_row_to_top(target)
 
     def action_end(self, direction: int) -> None:
         self.action_move(direction * len(self.rows))
@@ -370,7 +401,7 @@ class ArticleScreen(WorkbenchScreen[None]):
     def _replace(self, find: str, replace: str) -> None:
         versions = {row.segment.id: row.segment.version for row in self.rows}
         changed, notes = self.bench.replace_in_article(self.article_id, find, replace, versions)
-        self.last_replace = [segment.id for segment in changed]
+        self.last_replace = {segment.id: segment.version for segment in changed}
         self.reload_segments()
         for note in notes:
             self.notify(note, severity="warning", timeout=12)
@@ -378,19 +409,26 @@ class ArticleScreen(WorkbenchScreen[None]):
         self.notify(f"replaced in {count} translation{'s' if count != 1 else ''}; ctrl+z undoes it")
 
     def action_undo_replace(self) -> None:
-        """Take back the last replace, segment by segment, as one step."""
+        """Take back the last replace, segment by segment, as one step; a segment changed since
+        the replace keeps its later text (undoing it would take back that change instead)."""
         if not self.last_replace:
             self.notify("no replace to undo")
             return
         by_id = {row.segment.id: row for row in self.rows}
-        for segment_id in self.last_replace:
+        undone = 0
+        for segment_id, version in self.last_replace.items():
             row = by_id[segment_id]
+            if row.segment.version != version:
+                later = f"segment {segment_id} changed after the replace: kept as it is"
+                self.notify(self._for_reader(later, row))
+                continue
             try:
-                self.bench.undo_segment(segment_id, expected_version=row.segment.version)
+                self.bench.undo_segment(segment_id, expected_version=version)
+                undone += 1
             except WorkbenchError as error:
                 self.notify(self._for_reader(str(error), row), severity="warning")
-        self.notify(f"undid the replace in {len(self.last_replace)} translations")
-        self.last_replace = []
+        self.notify(f"undid the replace in {undone} translation{'s' if undone != 1 else ''}")
+        self.last_replace = {}
         self.reload_segments()
 
     # --- inline editing -------------------------------------------------------------------
@@ -408,10 +446,20 @@ class ArticleScreen(WorkbenchScreen[None]):
         # At once, not after the mount: the keys typed after `e` (a terminal sends them in one
         # burst) go where the focus is when the app reads them, and they are the editor's.
         self.set_focus(self.editor, scroll_visible=False)
+        self.app.clear_notifications()  # read by now; they sit over the rows' right-hand side
+
+    def action_edit_by_enter(self) -> None:
+        """Enter edits as `e` does; a separate action, so the summary's list can keep Enter."""
+        self.action_edit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """With the editor open, `e` (a priority key, see BINDINGS) is a letter to type."""
-        return not (action == "edit" and self.editor is not None)
+        """The grid's priority keys (see BINDINGS) are the editor's while it is open, and the
+        summary list's keys are its own while it has the focus."""
+        if action == "help":
+            return True
+        if self.editor is not None:
+            return False
+        return not (self.focused is not None and action in LIST_KEYS_ACTIONS)
 
     @on(InlineEditor.Resized)
     def _editor_resized(self, message: InlineEditor.Resized) -> None:
@@ -448,12 +496,13 @@ class ArticleScreen(WorkbenchScreen[None]):
             self.notify(f"the draft could not be kept ({error}); the text stays in the editor")
 
     @on(InlineEditor.Saved)
-    def _save(self, message: InlineEditor.Saved) -> None:
+    def _saved_by_key(self, message: InlineEditor.Saved) -> None:
         self.save_edit()
 
     @on(InlineEditor.Confirmed)
     def _confirm(self, message: InlineEditor.Confirmed) -> None:
-        if self.save_edit():
+        """Save and move on; after a conflict the cursor stays, on the text that needs a look."""
+        if self._save_text() is Saved.YES:
             self._next_needing_work()
 
     @on(InlineEditor.Leaving)
@@ -480,23 +529,27 @@ class ArticleScreen(WorkbenchScreen[None]):
             self.editor.focus()
 
     def save_edit(self) -> bool:
-        """Save the editor's text; True when it was saved (or there was nothing to save).
+        """Save the editor's text; True when the editor could close (saved, nothing to save, or
+        kept as a suggestion beside a conflicting save), False when the text stays in it."""
+        return self._save_text() is not Saved.NO
 
-        Whatever goes wrong, the text is never dropped: an error keeps the editor open with the
+    def _save_text(self) -> Saved:
+        """Whatever goes wrong, the text is never dropped: an error keeps the editor open with the
         text, and the draft stays in the store until a save succeeds or the reviewer discards it.
         """
         row, editor = self.edit_row, self.editor
         if row is None or editor is None:
-            return True
+            return Saved.YES
         if not editor.changed:
             self._close_editor(discard=True)
-            return True
+            return Saved.YES
+        saved = Saved.YES
         try:
             segment = self.bench.edit_segment(row.segment.id, editor.text, expected_version=self.edit_version)
         except EditConflict as conflict:
             # The other text stays current; ours is kept as a suggestion, so the draft may go.
             self.notify(self._for_reader(str(conflict)), severity="warning", timeout=12)
-            segment = conflict.current
+            segment, saved = conflict.current, Saved.AS_SUGGESTION
         except Exception as error:  # noqa: BLE001 - a failed save keeps the text (see above)
             self._write_draft()
             self.notify(
@@ -505,10 +558,10 @@ class ArticleScreen(WorkbenchScreen[None]):
                 timeout=12,
             )
             editor.focus()
-            return False
+            return Saved.NO
         self._close_editor(discard=True)
         self._redraw(row, segment)
-        return True
+        return saved
 
     def _close_editor(self, discard: bool) -> None:
         row = self.edit_row
@@ -572,8 +625,14 @@ class ArticleScreen(WorkbenchScreen[None]):
 
     def action_toggle_boilerplate(self) -> None:
         self.grid.set_hide_boilerplate(not self.grid.hide_boilerplate)
-        if not self._visible(self.cursor):
-            self._move_to(self._first_visible())
+        self._keep_cursor_shown()
+
+    def _keep_cursor_shown(self) -> None:
+        """A cursor on a row just hidden goes to the nearest shown row, the one above first."""
+        if self._visible(self.cursor):
+            return
+        above = self.grid.next_shown(self.cursor, -1)
+        self._move_to(above if above != self.cursor else self.grid.next_shown(self.cursor, 1))
 
     def action_flip_block(self) -> None:
         """Mark the current block body when it is boilerplate and the other way round."""
@@ -585,6 +644,7 @@ class ArticleScreen(WorkbenchScreen[None]):
             self.article_id, segment.block_position, boilerplate=segment.kind.value == "body"
         )
         self.reload_segments()
+        self._keep_cursor_shown()
 
     # --- summary pane -----------------------------------------------------------------------
 
@@ -647,9 +707,9 @@ class ArticleScreen(WorkbenchScreen[None]):
         def progress(report: TranslateReport) -> None:
             nonlocal reported
             reported = report
-            self.post_message(TranslationProgress(report.done, report.segments, bench.translators_loaded()))
             if worker.is_cancelled or not self.is_attached:  # cancelled, or the screen left
                 raise Cancelled("translation cancelled")
+            self.post_message(TranslationProgress(report.done, report.segments, bench.translators_loaded()))
 
         try:
             report = bench.translate_article(self.article_id, on_progress=progress, first=first)
@@ -664,10 +724,14 @@ class ArticleScreen(WorkbenchScreen[None]):
 
     @on(TranslationProgress)
     def _on_progress(self, message: TranslationProgress) -> None:
+        if self not in self.app.screen_stack:
+            return  # sent before the reader left: the list already says how it ended
         done, total = message.done, message.total
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
         if self.workbench_app.status.state == "cancelling…":
             pass  # the batch that was running when x was pressed: the status keeps saying so
+        elif message.model_loaded and not done and total:
+            self.workbench_app.set_state("translating…")  # the model is there: its first batch runs
         elif message.model_loaded or done >= total:
             self.workbench_app.set_state(f"translating {done}/{total}")
         else:

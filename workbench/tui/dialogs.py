@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.records import Edit, Segment, Suggestion
+from workbench.tui.key_help import KeyHelp
 
 
 class UnsavedDialog(ModalScreen[str]):
@@ -69,8 +70,9 @@ def _history_line(edit: Edit) -> str:
     """When (local time), who, the state change, and the text before → after."""
     old = escape(edit.old_target) if edit.old_target else "[i](none)[/i]"
     new = escape(edit.new_target) if edit.new_target else "[i](machine translation)[/i]"
+    step = f" [i]({edit.step})[/i]" if edit.step else ""
     return (
-        f"[b]{local_time(edit.at)}[/b] {escape(edit.reviewer)}: {edit.old_status} → {edit.new_status}"
+        f"[b]{local_time(edit.at)}[/b] {escape(edit.reviewer)}: {edit.old_status} → {edit.new_status}{step}"
         f"\n  [dim]{old}[/]\n  → {new}"
     )
 
@@ -118,26 +120,27 @@ def _suggestion_line(suggestion: Suggestion) -> Text:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys of the screen underneath, from its own bindings, so the help never goes stale."""
+    """Keys of the screen underneath, from its own bindings, so the help never goes stale; it
+    scrolls (arrows, PageDown) where the terminal is shorter than the list."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
-    def __init__(self, title: str, bindings: list[Binding]) -> None:
+    def __init__(self, title: str, sections: list[tuple[str, list[KeyHelp]]]) -> None:
         super().__init__()
         self.help_title = title
-        self.help_bindings = bindings
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
-        lines = [
-            f"[b]{escape(b.key_display or b.key):>12}[/b]  {escape(b.description)}"
-            for b in self.help_bindings
-            if b.description
-        ]
-        lines.append("[b]      ctrl+p[/b]  command palette: every action by name")
         with Vertical(id="dialog"):
             yield Static(f"Keys: {self.help_title}", classes="dialog-title")
-            yield Static("\n".join(lines))
-            yield Static("escape close", classes="dialog-hint")
+            with VerticalScroll(id="help-keys"):
+                for heading, keys in self.sections:
+                    lines = [f"[b]{escape(k.keys):>12}[/b]  {escape(k.description)}" for k in keys]
+                    yield Static(f"[u]{escape(heading)}[/u]\n" + "\n".join(lines), classes="help-section")
+            yield Static("arrows and PageDown scroll · escape close", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -159,6 +159,31 @@ class SegmentGrid(ScrollView, can_focus=False):
         if self._tops:
             self.scroll_to_region(self.row_region(index), animate=False, immediate=True)
 
+    def page_from(self, index: int, direction: int) -> int:
+        """The row a page key goes to from row `index`: the one holding the first line past the
+        view (below or above it), so paging shows every row; at least the next shown row."""
+        view = self.scrollable_content_region.height
+        y = self.scroll_y + view if direction > 0 else self.scroll_y - view
+        y = int(min(max(y, 0), max(self.virtual_size.height - 1, 0)))
+        target = self.index_at(y)
+        if target is None or (target - index) * direction <= 0:
+            target = self.next_shown(index, direction)
+        return target
+
+    def next_shown(self, index: int, direction: int) -> int:
+        """The next shown row from `index` that way, or `index` itself at that end."""
+        step = index + direction
+        while 0 <= step < len(self.rows):
+            if self.shows(step):
+                return step
+            step += direction
+        return index
+
+    def scroll_row_to_top(self, index: int) -> None:
+        """The row's first line at the top of the view (as far as the article's end allows)."""
+        if self._tops:
+            self.scroll_to(y=self.row_region(index).y, animate=False, immediate=True)
+
     def index_at(self, y: int) -> int | None:
         """The row at line `y` of the grid (scrolling included), if a shown row is there."""
         index = bisect_right(self._tops, y) - 1
