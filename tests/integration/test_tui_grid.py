@@ -207,3 +207,15 @@ async def test_the_segment_info_grows_with_its_wrapped_lines(open_app, article_f
         box = screen.query_one("#segment-info")
         drawn = " ".join(strip.text for strip in box.render_lines(box.region.reset_offset))
         assert box.region.height >= 3 and "where the reason ends" in " ".join(drawn.split())
+
+
+async def test_letters_typed_right_after_tab_land_in_the_next_field(open_app, article_file) -> None:
+    """In the search dialog, `Tab DPRK` in one burst puts DPRK into the replace field."""
+    from textual.widgets import Input
+
+    app = open_app([article_file])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_article(app, pilot)
+        await _burst(app, pilot, ["slash", *"north"])
+        await _burst(app, pilot, ["tab", *"DPRK"])
+        assert [field.value for field in app.screen.query(Input)] == ["north", "DPRK"]

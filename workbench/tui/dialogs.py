@@ -16,6 +16,13 @@ from textual.widgets.option_list import Option
 from workbench.records import Edit, Segment, Suggestion
 from workbench.tui.key_help import KeyHelp
 
+FIELD_FOCUS_KEYS = [
+    Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+]
+"""Tab and shift+tab in a dialog with fields, as priority keys: the focus moves as the key is
+read, so letters typed right after Tab (one burst from a terminal) land in the next field."""
+
 
 class UnsavedDialog(ModalScreen[str]):
     """A changed text is about to be left: keep editing, discard it, or save it.
@@ -55,12 +62,16 @@ class HistoryDialog(ModalScreen[None]):
         with Vertical(id="dialog"):
             yield Static("History", classes="dialog-title")
             yield Static(escape(self.segment.source), classes="dialog-source")
-            with VerticalScroll():
+            # Above the list: a long history fills the dialog and would push a hint below it out.
+            yield Static("newest first · arrows scroll · escape close", classes="dialog-hint history-hint")
+            with VerticalScroll(id="history"):
                 if not self.history:
                     yield Static("No changes yet: the text is the machine translation.")
                 for edit in reversed(self.history):  # newest first: in view however long the list
                     yield Static(_history_line(edit))
-            yield Static("newest first · escape close", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#history").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -18,6 +18,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from workbench.service import Workbench
 from workbench.service.web import UrlProgress
+from workbench.tui.dialogs import FIELD_FOCUS_KEYS
 from workbench.tui.messages import WebImportFinished
 
 
@@ -32,7 +33,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
     """URLs separated by spaces, or feeds when the box is ticked; Enter imports."""
 
     CSS_PATH = Path(__file__).with_name("import_dialog.tcss")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), *FIELD_FOCUS_KEYS]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog"):

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from workbench.records import Segment
 from workbench.review.replace import matches, plan_replacements
+from workbench.tui.dialogs import FIELD_FOCUS_KEYS
 
 PREVIEW_LIMIT = 200
 
@@ -38,6 +39,7 @@ class SearchDialog(ModalScreen[SearchRequest | None]):
         Binding("ctrl+r", "replace", "Replace all", priority=True),
         Binding("ctrl+o", "toggle_side", "Search sources/translations", priority=True),
         Binding("escape", "close", "Close"),
+        *FIELD_FOCUS_KEYS,
     ]
 
     def __init__(self, segments: list[Segment], find: str = "") -> None:
